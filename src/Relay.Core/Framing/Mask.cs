@@ -1,0 +1,87 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
+namespace Relay.Core.Framing;
+
+/// <summary>
+/// RFC 6455 §5.3 masking: payload byte i is XORed with mask key byte (i mod 4). Masking and unmasking are the same
+/// operation. The key is held as the int whose memory bytes are the key's wire bytes, so one XOR covers four bytes.
+/// </summary>
+public static class Mask
+{
+    /// <summary>
+    /// XORs <paramref name="data"/> in place with the key, starting at key byte <paramref name="keyOffset"/> (0-3), and
+    /// returns the key offset for the next byte, so a payload that arrives in pieces resumes where it stopped.
+    /// Vector-wide first, then four bytes, then one, as runtime's ManagedWebSocket.ApplyMask does.
+    /// </summary>
+    public static int Apply(Span<byte> data, int maskKey, int keyOffset)
+    {
+        if (data.IsEmpty)
+        {
+            return keyOffset;
+        }
+
+        var next = (keyOffset + data.Length) & 3;
+        if (!BitConverter.IsLittleEndian)
+        {
+            ApplyScalar(data, maskKey, keyOffset);
+            return next;
+        }
+
+        // Rotate the key so that its byte at keyOffset lines up with data[0] (little-endian: byte k is bits 8k..8k+7).
+        var key = BitOperations.RotateRight((uint)maskKey, keyOffset * 8);
+        ref var start = ref MemoryMarshal.GetReference(data);
+        var length = (nuint)data.Length;
+        nuint i = 0;
+
+        if (Vector256.IsHardwareAccelerated && length >= (nuint)Vector256<byte>.Count)
+        {
+            var keyVector = Vector256.Create(key).AsByte();
+            var last = length - (nuint)Vector256<byte>.Count;
+            for (; i <= last; i += (nuint)Vector256<byte>.Count)
+            {
+                var block = Vector256.LoadUnsafe(ref start, i);
+                (block ^ keyVector).StoreUnsafe(ref start, i);
+            }
+        }
+        else if (Vector128.IsHardwareAccelerated && length >= (nuint)Vector128<byte>.Count)
+        {
+            var keyVector = Vector128.Create(key).AsByte();
+            var last = length - (nuint)Vector128<byte>.Count;
+            for (; i <= last; i += (nuint)Vector128<byte>.Count)
+            {
+                var block = Vector128.LoadUnsafe(ref start, i);
+                (block ^ keyVector).StoreUnsafe(ref start, i);
+            }
+        }
+
+        // Vector widths are multiples of 4, so the key is still aligned with data[i] here.
+        for (; i + 4 <= length; i += 4)
+        {
+            ref var word = ref Unsafe.As<byte, uint>(ref Unsafe.Add(ref start, i));
+            Unsafe.WriteUnaligned(ref Unsafe.As<uint, byte>(ref word), Unsafe.ReadUnaligned<uint>(ref Unsafe.As<uint, byte>(ref word)) ^ key);
+        }
+
+        for (; i < length; i++)
+        {
+            Unsafe.Add(ref start, i) ^= (byte)(key >> (int)((i & 3) * 8));
+        }
+
+        return next;
+    }
+
+    /// <summary>The definition, byte by byte: the reference the vectorized path is tested against.</summary>
+    public static int ApplyScalar(Span<byte> data, int maskKey, int keyOffset)
+    {
+        Span<byte> key = stackalloc byte[4];
+        BitConverter.TryWriteBytes(key, maskKey);
+        for (var i = 0; i < data.Length; i++)
+        {
+            data[i] ^= key[(keyOffset + i) & 3];
+        }
+
+        return (keyOffset + data.Length) & 3;
+    }
+}

@@ -1,0 +1,41 @@
+using System.Security.Cryptography;
+using System.Text;
+
+namespace Relay.Core.Handshake;
+
+/// <summary>RFC 6455 §4.2.2: Sec-WebSocket-Accept is base64(SHA-1(key + GUID)).</summary>
+public static class WebSocketAccept
+{
+    private const string Guid = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
+
+    public static string Compute(string key)
+    {
+        Span<byte> input = stackalloc byte[128];
+        var length = Encoding.ASCII.GetBytes(key + Guid, input);
+        Span<byte> hash = stackalloc byte[SHA1.HashSizeInBytes];
+#pragma warning disable CA5350 // RFC 6455 §4.2.2 defines the accept value with SHA-1; it is an echo check, not security.
+        SHA1.HashData(input[..length], hash);
+#pragma warning restore CA5350
+        return Convert.ToBase64String(hash);
+    }
+
+    /// <summary>A fresh random key: 16 random bytes, base64-encoded (RFC 6455 §4.1).</summary>
+    public static string NewKey()
+    {
+        Span<byte> nonce = stackalloc byte[16];
+        RandomNumberGenerator.Fill(nonce);
+        return Convert.ToBase64String(nonce);
+    }
+
+    /// <summary>Whether a client's key is base64 of exactly 16 bytes, as RFC 6455 §4.2.1 item 5 requires.</summary>
+    public static bool IsValidKey(string? key)
+    {
+        if (key is null || key.Length != 24)
+        {
+            return false;
+        }
+
+        Span<byte> decoded = stackalloc byte[18];
+        return Convert.TryFromBase64String(key, decoded, out var written) && written == 16;
+    }
+}

@@ -1,0 +1,20 @@
+namespace Relay.Core.Hosting;
+
+/// <summary>How the client opens its WebSocket: extra headers, subprotocol, origin, TLS checks, timeouts.</summary>
+public sealed record ClientOptions
+{
+    /// <summary>Extra request headers (-H "Name: value"), in order.</summary>
+    public IReadOnlyList<KeyValuePair<string, string>> Headers { get; init; } = [];
+
+    /// <summary>Sec-WebSocket-Protocol to offer (--protocol); the server must echo it or none.</summary>
+    public string? Protocol { get; init; }
+
+    /// <summary>Origin header (--origin).</summary>
+    public string? Origin { get; init; }
+
+    /// <summary>-k: accept any server certificate.</summary>
+    public bool Insecure { get; init; }
+
+    /// <summary>Bound on DNS, TCP connect, TLS and the upgrade together.</summary>
+    public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(15);
+}

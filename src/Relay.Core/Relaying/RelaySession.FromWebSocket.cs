@@ -1,0 +1,212 @@
+using System.Buffers;
+using Relay.Core.Framing;
+using Relay.Core.Transport;
+
+namespace Relay.Core.Relaying;
+
+public sealed partial class RelaySession
+{
+    /// <summary>How the WebSocket → byte side direction ended.</summary>
+    private enum FromWebSocketOutcome
+    {
+        /// <summary>A Close arrived; every byte before it was written and the byte side was half-closed.</summary>
+        PeerClosed,
+        /// <summary>The peer broke the protocol; a Close with the RFC code went out.</summary>
+        ProtocolError,
+        /// <summary>The WebSocket connection ended or failed without a Close frame.</summary>
+        WebSocketLost,
+        /// <summary>Writing to the byte side failed; a Close 1011 went out.</summary>
+        ByteSideFailed,
+        Cancelled,
+    }
+
+    /// <summary>
+    /// WebSocket → byte side. Payload streams through: whatever part of a frame has arrived is unmasked in place and
+    /// written to the byte side from the buffer it was read into; a frame is never buffered whole. Only a header or
+    /// a control frame cut at the end of a read (at most 14 + 125 bytes) is moved to the front before the next read.
+    /// </summary>
+    private async Task<FromWebSocketOutcome> FromWebSocketAsync(ReadOnlyMemory<byte> prefix)
+    {
+        var token = _cts.Token;
+        var pool = ArrayPool<byte>.Shared;
+        byte[]? buffer = null;
+        int start = 0, end = 0;
+        var message = default(MessageState);
+        var header = default(FrameHeader);
+        long frameRemaining = 0;
+        var inFrame = false;
+        var maskOffset = 0;
+        if (!prefix.IsEmpty)
+        {
+            buffer = pool.Rent(Math.Max(_options.BufferSize, prefix.Length));
+            prefix.CopyTo(buffer);
+            end = prefix.Length;
+        }
+
+        try
+        {
+            while (true)
+            {
+                // 1. Consume what is buffered: payload, headers, whole control frames.
+                while (start < end)
+                {
+                    if (!inFrame)
+                    {
+                        var status = FrameReader.TryReadHeader(buffer.AsSpan(start, end - start), _role, out header, out var code);
+                        if (status == FrameReadStatus.NeedMoreData)
+                        {
+                            break;
+                        }
+
+                        if (status == FrameReadStatus.ProtocolError || (code = message.OnHeader(header, _options.MaxMessageSize)) != 0)
+                        {
+                            return await ProtocolErrorAsync(code).ConfigureAwait(false);
+                        }
+
+                        if (header.IsControl)
+                        {
+                            if (end - start < header.HeaderLength + header.PayloadLength)
+                            {
+                                break; // a control frame is handled whole: wait for the rest of it (≤ 125 bytes)
+                            }
+
+                            var payload = buffer.AsMemory(start + header.HeaderLength, (int)header.PayloadLength);
+                            start += header.HeaderLength + (int)header.PayloadLength;
+                            if (header.Masked)
+                            {
+                                Mask.Apply(payload.Span, header.MaskKey, 0);
+                            }
+
+                            var outcome = await OnControlFrameAsync(header.Opcode, payload).ConfigureAwait(false);
+                            if (outcome is { } done)
+                            {
+                                return done;
+                            }
+
+                            continue;
+                        }
+
+                        start += header.HeaderLength;
+                        frameRemaining = header.PayloadLength;
+                        maskOffset = 0;
+                        inFrame = true;
+                    }
+
+                    var chunkLength = (int)Math.Min(frameRemaining, end - start);
+                    if (chunkLength > 0)
+                    {
+                        var chunk = buffer.AsMemory(start, chunkLength);
+                        if (header.Masked)
+                        {
+                            maskOffset = Mask.Apply(chunk.Span, header.MaskKey, maskOffset);
+                        }
+
+                        if (!message.OnPayload(chunk.Span))
+                        {
+                            return await ProtocolErrorAsync(CloseStatus.InvalidPayloadData).ConfigureAwait(false);
+                        }
+
+                        try
+                        {
+                            await _bytes.WriteAsync(chunk, token).ConfigureAwait(false);
+                        }
+                        catch (Exception ex) when (IsCancellation(ex, token))
+                        {
+                            return FromWebSocketOutcome.Cancelled;
+                        }
+                        catch (Exception ex) when (SocketErrors.IsConnectionLost(ex))
+                        {
+                            Fail(SessionEnding.ByteSideError);
+                            _bytes.Abort();
+                            await TrySendCloseAsync(CloseStatus.InternalError).ConfigureAwait(false);
+                            return FromWebSocketOutcome.ByteSideFailed;
+                        }
+
+                        _bytesFromWebSocket += chunkLength;
+                        start += chunkLength;
+                        frameRemaining -= chunkLength;
+                    }
+
+                    if (frameRemaining == 0)
+                    {
+                        inFrame = false;
+                        var code = message.OnFrameEnd(header.Fin);
+                        if (code != 0)
+                        {
+                            return await ProtocolErrorAsync(code).ConfigureAwait(false);
+                        }
+                    }
+                }
+
+                // 2. Make room: keep an unfinished header or control frame, drop what was consumed.
+                if (start == end)
+                {
+                    start = end = 0;
+                    if (buffer is not null && _webSocket.SupportsZeroByteReads)
+                    {
+                        var toReturn = buffer;
+                        buffer = null;
+                        pool.Return(toReturn);
+                    }
+                }
+                else if (start > 0)
+                {
+                    buffer.AsSpan(start, end - start).CopyTo(buffer);
+                    end -= start;
+                    start = 0;
+                }
+
+                // 3. Read more. An idle session waits with a zero-byte read and holds no buffer.
+                int read;
+                try
+                {
+                    if (buffer is null)
+                    {
+                        if (_webSocket.SupportsZeroByteReads)
+                        {
+                            await _webSocket.ReadAsync(Memory<byte>.Empty, token).ConfigureAwait(false);
+                        }
+
+                        buffer = pool.Rent(_options.BufferSize);
+                    }
+
+                    read = await _webSocket.ReadAsync(buffer.AsMemory(end, buffer.Length - end), token).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (IsCancellation(ex, token))
+                {
+                    return FromWebSocketOutcome.Cancelled;
+                }
+                catch (Exception ex) when (SocketErrors.IsConnectionLost(ex))
+                {
+                    Fail(SessionEnding.ConnectionLost);
+                    return FromWebSocketOutcome.WebSocketLost;
+                }
+
+                if (read == 0)
+                {
+                    // EOF without a Close frame: 1006. Deliver nothing more; the byte side gets a clean EOF.
+                    Fail(SessionEnding.ConnectionLost);
+                    await _bytes.ShutdownSendAsync().ConfigureAwait(false);
+                    return FromWebSocketOutcome.WebSocketLost;
+                }
+
+                end += read;
+                Volatile.Write(ref _lastInbound, _options.TimeProvider.GetTimestamp());
+            }
+        }
+        finally
+        {
+            if (buffer is not null)
+            {
+                pool.Return(buffer);
+            }
+        }
+    }
+
+    private async ValueTask<FromWebSocketOutcome> ProtocolErrorAsync(ushort code)
+    {
+        Fail(SessionEnding.ProtocolError);
+        await TrySendCloseAsync(code).ConfigureAwait(false);
+        return FromWebSocketOutcome.ProtocolError;
+    }
+}

@@ -1,0 +1,82 @@
+using Relay.Core.Framing;
+
+namespace Relay.Core.Relaying;
+
+public sealed partial class RelaySession
+{
+    private long _lastInbound;   // TimeProvider timestamp of the last read from the WebSocket
+    private long _pingSentAt;    // timestamp at which the last ping had left (its write completed), 0 if none
+    private int _pingInFlight;   // 1 while a ping is queued or being written
+    private Task? _pingTask;
+    private ITimer? _timer;
+
+    /// <summary>
+    /// One timer per session, ticking at a quarter of the shorter of interval and timeout: a ping goes out after
+    /// <see cref="RelayOptions.PingInterval"/> without inbound traffic (or since the last ping), and the session
+    /// ends when nothing arrives for <see cref="RelayOptions.PingTimeout"/> after a ping has actually left. A ping
+    /// queued behind bulk data is not counted until its write completes, so it can never count as lost.
+    /// </summary>
+    private void StartKeepAlive()
+    {
+        var interval = _options.PingInterval;
+        var timeout = _options.PingTimeout;
+        if (interval <= TimeSpan.Zero && timeout <= TimeSpan.Zero)
+        {
+            return;
+        }
+
+        var shortest = interval <= TimeSpan.Zero ? timeout : timeout <= TimeSpan.Zero ? interval : TimeSpan.FromTicks(Math.Min(interval.Ticks, timeout.Ticks));
+        var tick = TimeSpan.FromTicks(Math.Max(shortest.Ticks / 4, TimeSpan.FromMilliseconds(10).Ticks));
+        _timer = _options.TimeProvider.CreateTimer(static state => ((RelaySession)state!).OnKeepAliveTick(), this, tick, tick);
+    }
+
+    private void StopKeepAlive()
+    {
+        _timer?.Dispose();
+        _timer = null;
+    }
+
+    private void OnKeepAliveTick()
+    {
+        var time = _options.TimeProvider;
+        var now = time.GetTimestamp();
+        var lastInbound = Volatile.Read(ref _lastInbound);
+        var pingSentAt = Volatile.Read(ref _pingSentAt);
+        var timeout = _options.PingTimeout;
+        if (timeout > TimeSpan.Zero)
+        {
+            var silentSincePing = pingSentAt != 0 && lastInbound < pingSentAt && time.GetElapsedTime(pingSentAt, now) >= timeout;
+            var silentWithoutPings = _options.PingInterval <= TimeSpan.Zero && time.GetElapsedTime(lastInbound, now) >= timeout;
+            if (silentSincePing || silentWithoutPings)
+            {
+                Fail(SessionEnding.PingTimeout);
+                _cts.Cancel();
+                return;
+            }
+        }
+
+        var interval = _options.PingInterval;
+        if (interval > TimeSpan.Zero
+            && time.GetElapsedTime(Math.Max(lastInbound, pingSentAt), now) >= interval
+            && Interlocked.Exchange(ref _pingInFlight, 1) == 0)
+        {
+            _pingTask = SendPingAsync();
+        }
+    }
+
+    private async Task SendPingAsync()
+    {
+        try
+        {
+            if (await TrySendControlAsync(Opcode.Ping, ReadOnlyMemory<byte>.Empty).ConfigureAwait(false))
+            {
+                // Counted from the moment it left, not from when it was queued behind bulk data.
+                Volatile.Write(ref _pingSentAt, _options.TimeProvider.GetTimestamp());
+            }
+        }
+        finally
+        {
+            Volatile.Write(ref _pingInFlight, 0);
+        }
+    }
+}

@@ -1,0 +1,136 @@
+using System.Buffers;
+using System.Runtime.CompilerServices;
+using System.Security.Cryptography;
+using Relay.Core.Framing;
+using Relay.Core.Transport;
+
+namespace Relay.Core.Relaying;
+
+public sealed partial class RelaySession
+{
+    /// <summary>How the byte side → WebSocket direction ended.</summary>
+    private enum ToWebSocketOutcome
+    {
+        /// <summary>The byte side reached EOF; everything read was sent and a Close went out.</summary>
+        Eof,
+        /// <summary>Reading the byte side failed; a Close 1011 went out.</summary>
+        ByteSideFailed,
+        /// <summary>Writing to the WebSocket failed: the connection is gone.</summary>
+        WebSocketLost,
+        Cancelled,
+    }
+
+    /// <summary>
+    /// Byte side → WebSocket. Each read becomes one single-frame message. The buffer is rented only once a zero-byte
+    /// read says data is there, the payload is read at offset 14, and the header is written just in front of it, so
+    /// the bytes the kernel put in the buffer leave from that buffer in one send.
+    /// </summary>
+    private async Task<ToWebSocketOutcome> ToWebSocketAsync()
+    {
+        var token = _cts.Token;
+        var masked = _role == WebSocketRole.Client;
+        var pool = ArrayPool<byte>.Shared;
+        byte[]? buffer = null;
+        try
+        {
+            while (true)
+            {
+                int read;
+                try
+                {
+                    if (_bytes.SupportsZeroByteReads)
+                    {
+                        // Idle connections hold no buffer: wait for readability, then rent.
+                        await _bytes.ReadAsync(Memory<byte>.Empty, token).ConfigureAwait(false);
+                    }
+
+                    buffer ??= pool.Rent(_options.BufferSize);
+                    read = await _bytes.ReadAsync(buffer.AsMemory(FrameReader.MaxHeaderLength, _options.MaxPayloadPerRead), token).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (IsCancellation(ex, token))
+                {
+                    return ToWebSocketOutcome.Cancelled;
+                }
+                catch (Exception ex) when (SocketErrors.IsConnectionLost(ex))
+                {
+                    Fail(SessionEnding.ByteSideError);
+                    _bytes.Abort();
+                    await TrySendCloseAsync(CloseStatus.InternalError).ConfigureAwait(false);
+                    return ToWebSocketOutcome.ByteSideFailed;
+                }
+
+                if (read == 0)
+                {
+                    // EOF: echo the peer's code if it closed first, else a normal closure.
+                    await TrySendCloseAsync(_closeReceived ? _closeReceivedCode : CloseStatus.NormalClosure).ConfigureAwait(false);
+                    return ToWebSocketOutcome.Eof;
+                }
+
+                var headerLength = FrameWriter.GetHeaderLength(read, masked);
+                var start = FrameReader.MaxHeaderLength - headerLength;
+                var maskKey = masked ? NewMaskKey() : 0;
+                FrameWriter.WriteHeader(buffer.AsSpan(start, headerLength), _options.MessageType, fin: true, read, masked, maskKey);
+                if (masked)
+                {
+                    Mask.Apply(buffer.AsSpan(FrameReader.MaxHeaderLength, read), maskKey, 0);
+                }
+
+                try
+                {
+                    await _sendLock.WaitAsync(token).ConfigureAwait(false);
+                    try
+                    {
+                        if (_closeSent)
+                        {
+                            // A Close already went out (protocol error, timeout): RFC 6455 §5.5.1 forbids more data.
+                            return ToWebSocketOutcome.Cancelled;
+                        }
+
+                        await _webSocket.WriteAsync(buffer.AsMemory(start, headerLength + read), token).ConfigureAwait(false);
+                    }
+                    finally
+                    {
+                        _sendLock.Release();
+                    }
+                }
+                catch (Exception ex) when (IsCancellation(ex, token))
+                {
+                    return ToWebSocketOutcome.Cancelled;
+                }
+                catch (Exception ex) when (SocketErrors.IsConnectionLost(ex))
+                {
+                    Fail(SessionEnding.ConnectionLost);
+                    return ToWebSocketOutcome.WebSocketLost;
+                }
+
+                _bytesToWebSocket += read;
+                if (_bytes.SupportsZeroByteReads)
+                {
+                    // Return between messages so an idle session holds nothing; the pool makes the next rent cheap.
+                    var toReturn = buffer;
+                    buffer = null;
+                    pool.Return(toReturn);
+                }
+            }
+        }
+        finally
+        {
+            if (buffer is not null)
+            {
+                pool.Return(buffer);
+            }
+        }
+    }
+
+    [SkipLocalsInit]
+    private static int NewMaskKey()
+    {
+        // RFC 6455 §5.3: a fresh, unpredictable key for every frame.
+        Span<byte> key = stackalloc byte[4];
+        RandomNumberGenerator.Fill(key);
+        return BitConverter.ToInt32(key);
+    }
+
+    private static bool IsCancellation(Exception exception, CancellationToken token) =>
+        exception is OperationCanceledException || (token.IsCancellationRequested && exception is ObjectDisposedException or IOException or System.Net.Sockets.SocketException);
+}

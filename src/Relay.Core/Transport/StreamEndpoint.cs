@@ -1,0 +1,113 @@
+using System.Net.Security;
+using System.Net.Sockets;
+using Microsoft.Win32.SafeHandles;
+
+namespace Relay.Core.Transport;
+
+/// <summary>
+/// A <see cref="ByteEndpoint"/> over streams: TLS (SslStream over a socket) or stdin/stdout (two streams).
+/// </summary>
+public sealed class StreamEndpoint : ByteEndpoint
+{
+    private readonly Stream _input;
+    private readonly Stream _output;
+    private readonly bool _zeroByteReads;
+    private readonly Socket? _socket;
+    private int _outputClosed;
+
+    /// <param name="input">Where reads come from.</param>
+    /// <param name="output">Where writes go; the same object as <paramref name="input"/> for a duplex stream.</param>
+    /// <param name="zeroByteReads">Whether a zero-byte read on <paramref name="input"/> waits for data (SslStream does).</param>
+    /// <param name="socket">The socket under a TLS stream: half-closed after close_notify, reset on abort.</param>
+    public StreamEndpoint(Stream input, Stream output, bool zeroByteReads, Socket? socket = null)
+    {
+        _input = input;
+        _output = output;
+        _zeroByteReads = zeroByteReads;
+        _socket = socket;
+    }
+
+    /// <summary>
+    /// stdin and stdout of this process, opened on descriptors 0 and 1 themselves (not duplicates, as Console's
+    /// streams are), so that closing stdout is an EOF the parent (ssh) sees. Unbuffered: every byte read is relayed
+    /// at once and every write goes straight to the descriptor. A pipe has no zero-byte read, so the reader holds
+    /// its buffer while it waits; there is one stdio session per process.
+    /// </summary>
+    public static StreamEndpoint ForStdio() => new(
+        new FileStream(new SafeFileHandle(0, ownsHandle: true), FileAccess.Read, bufferSize: 0),
+        new FileStream(new SafeFileHandle(1, ownsHandle: true), FileAccess.Write, bufferSize: 0),
+        zeroByteReads: false);
+
+    public override bool SupportsZeroByteReads => _zeroByteReads;
+
+    public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken) =>
+        _input.ReadAsync(buffer, cancellationToken);
+
+    public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken) =>
+        _output.WriteAsync(buffer, cancellationToken);
+
+    public override async ValueTask ShutdownSendAsync()
+    {
+        if (Interlocked.Exchange(ref _outputClosed, 1) != 0)
+        {
+            return;
+        }
+
+        try
+        {
+            if (_output is SslStream ssl)
+            {
+                await ssl.ShutdownAsync().ConfigureAwait(false);
+                _socket?.Shutdown(SocketShutdown.Send);
+            }
+            else if (!ReferenceEquals(_output, _input))
+            {
+                // stdout: closing it is the only EOF a pipe has.
+                await _output.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+        catch (Exception ex) when (ex is IOException or ObjectDisposedException or InvalidOperationException or SocketException)
+        {
+            // Already closed or reset: nothing left to half-close.
+        }
+    }
+
+    public override void Abort()
+    {
+        if (_socket is not null)
+        {
+            try
+            {
+                _socket.LingerState = new LingerOption(true, 0);
+            }
+            catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+            {
+            }
+
+            _socket.Dispose();
+        }
+
+        _input.Dispose();
+        _output.Dispose();
+    }
+
+    protected override async ValueTask DisposeCoreAsync()
+    {
+        try
+        {
+            await _input.DisposeAsync().ConfigureAwait(false);
+            if (!ReferenceEquals(_output, _input))
+            {
+                await _output.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+        catch (Exception ex) when (ex is IOException or ObjectDisposedException)
+        {
+            // Disposing a TLS stream whose peer is gone may fail to send close_notify; the socket goes anyway.
+        }
+        finally
+        {
+            _socket?.Dispose();
+        }
+    }
+}
