@@ -1,0 +1,207 @@
+using System.CommandLine;
+using System.Globalization;
+using Relay.Core.Framing;
+using Relay.Core.Hosting;
+using Relay.Core.Relaying;
+
+namespace Relay.Cli;
+
+/// <summary>
+/// The command line as a pure function from <c>string[]</c> to <see cref="ParseOutcome"/>: websocat's positional
+/// specifiers and the subset of its options that Relay implements, with the same names and meanings.
+/// </summary>
+internal static class CommandLine
+{
+    private const string Description = """
+        relay: a WebSocket ⇄ TCP relay that accepts websocat's command lines.
+
+        Modes:
+          relay --binary -B 65536 - wss://host/path            stdin/stdout ⇄ WebSocket (SSH ProxyCommand)
+          relay -b --exit-on-eof ws-l:0.0.0.0:8081 tcp:127.0.0.1:22   WebSocket server ⇄ TCP target
+          relay -b tcp-l:127.0.0.1:2222 wss://host/path        local TCP port ⇄ WebSocket
+
+        Exit codes: 0 normal end, 1 runtime failure, 2 usage error.
+        """;
+
+    private static readonly Option<bool> s_binary = new("--binary", "-b") { Description = "Send binary messages (the default)" };
+    private static readonly Option<bool> s_text = new("--text", "-t") { Description = "Send text messages" };
+    private static readonly Option<string?> s_bufferSize = new("--buffer-size", "-B") { Description = "Per-direction buffer in bytes; one read becomes one message [default: 65536]", HelpName = "BYTES" };
+    private static readonly Option<bool> s_exitOnEof = new("--exit-on-eof", "-E") { Description = "End the session at the first EOF in either direction" };
+    private static readonly Option<string[]> s_header = new("--header", "-H") { Description = "Extra request header, repeatable", HelpName = "\"Name: value\"", Arity = ArgumentArity.ZeroOrMore, AllowMultipleArgumentsPerToken = false };
+    private static readonly Option<string?> s_protocol = new("--protocol") { Description = "Sec-WebSocket-Protocol to request", HelpName = "PROTO" };
+    private static readonly Option<string?> s_origin = new("--origin") { Description = "Origin header to send", HelpName = "URL" };
+    private static readonly Option<bool> s_insecure = new("--insecure", "-k") { Description = "Accept any TLS certificate (says so on stderr)" };
+    private static readonly Option<string?> s_pingInterval = new("--ping-interval") { Description = "Ping after this many seconds without inbound traffic; 0 = off [default: 25]", HelpName = "SECONDS" };
+    private static readonly Option<string?> s_pingTimeout = new("--ping-timeout") { Description = "End a session silent this long after a ping; 0 = never [default: 0]", HelpName = "SECONDS" };
+    private static readonly Option<string?> s_closeTimeout = new("--close-timeout") { Description = "How long to wait for the other side to finish once a close started [default: 2]", HelpName = "SECONDS" };
+    private static readonly Option<string?> s_maxMessageSize = new("--max-message-size") { Description = "Close with 1009 when an incoming message is larger; 0 = unlimited [default: 0]", HelpName = "BYTES" };
+    private static readonly Option<bool> s_quiet = new("-q") { Description = "Print nothing but errors" };
+    private static readonly Option<bool> s_verbose = new("-v") { Description = "Log every session; stack traces on failure" };
+    private static readonly Argument<string[]> s_specifiers = new("specifiers") { Description = "Two addresses: - | ws[s]://… | ws-l:HOST:PORT | tcp:HOST:PORT | tcp-l:HOST:PORT | unix:PATH", Arity = ArgumentArity.ZeroOrMore };
+
+    private static readonly RootCommand s_root = CreateRoot();
+
+    private static RootCommand CreateRoot()
+    {
+        var root = new RootCommand(Description);
+        foreach (Option option in new Option[] { s_binary, s_text, s_bufferSize, s_exitOnEof, s_header, s_protocol, s_origin, s_insecure, s_pingInterval, s_pingTimeout, s_closeTimeout, s_maxMessageSize, s_quiet, s_verbose })
+        {
+            root.Options.Add(option);
+        }
+
+        root.Arguments.Add(s_specifiers);
+        return root;
+    }
+
+    public static ParseOutcome Parse(string[] args)
+    {
+        if (UnsupportedOptions.FindFirst(args) is { } unsupported)
+        {
+            return Usage($"{unsupported} is a websocat option that relay does not support; see relay --help");
+        }
+
+        var result = s_root.Parse(args);
+        // With no action of our own, only --help and --version carry one: print what they print.
+        if (result.Errors.Count == 0 && result.Action is not null)
+        {
+            var output = new StringWriter(CultureInfo.InvariantCulture);
+            result.Invoke(new InvocationConfiguration { Output = output, Error = output });
+            return new ParseOutcome.Print(output.ToString());
+        }
+
+        if (result.Errors.Count > 0)
+        {
+            return Usage(result.Errors[0].Message);
+        }
+
+        var positional = result.GetValue(s_specifiers) ?? [];
+        if (positional.FirstOrDefault(a => a.StartsWith('-') && a != "-") is { } unknown)
+        {
+            return Usage($"unknown option {unknown}; see relay --help");
+        }
+
+        if (positional.Length != 2)
+        {
+            return Usage($"expected two addresses, got {positional.Length}; for example: relay --binary - wss://host/path");
+        }
+
+        var binary = result.GetValue(s_binary);
+        var text = result.GetValue(s_text);
+        if (binary && text)
+        {
+            return Usage("-b/--binary and -t/--text exclude each other");
+        }
+
+        if (!TryBytes(result.GetValue(s_bufferSize), "-B/--buffer-size", RelayOptions.DefaultBufferSize, RelayOptions.MinBufferSize, 16 * 1024 * 1024, out var bufferSize, out var error)
+            || !TryBytes(result.GetValue(s_maxMessageSize), "--max-message-size", 0, 0, long.MaxValue, out var maxMessage, out error)
+            || !TrySeconds(result.GetValue(s_pingInterval), "--ping-interval", 25, out var pingInterval, out error)
+            || !TrySeconds(result.GetValue(s_pingTimeout), "--ping-timeout", 0, out var pingTimeout, out error)
+            || !TrySeconds(result.GetValue(s_closeTimeout), "--close-timeout", 2, out var closeTimeout, out error)
+            || !TryHeaders(result.GetValue(s_header) ?? [], out var headers, out error))
+        {
+            return Usage(error!);
+        }
+
+        var left = Specifier.TryParse(positional[0], out error);
+        var right = left is null ? null : Specifier.TryParse(positional[1], out error);
+        if (left is null || right is null)
+        {
+            return Usage(error!);
+        }
+
+        Mode mode;
+        switch (left.Kind, right.Kind)
+        {
+            case (SpecifierKind.Stdio, SpecifierKind.WebSocketClient):
+                mode = Mode.StdioClient;
+                break;
+            case (SpecifierKind.WebSocketListener, SpecifierKind.Tcp or SpecifierKind.Unix):
+                mode = Mode.WebSocketForwarder;
+                break;
+            case (SpecifierKind.TcpListener, SpecifierKind.WebSocketClient):
+                mode = Mode.TcpForwarder;
+                break;
+            default:
+                return Usage($"relay does not relay '{left.Text}' to '{right.Text}'; supported: - ws[s]://…, ws-l:HOST:PORT tcp:HOST:PORT (or unix:PATH), tcp-l:HOST:PORT ws[s]://…");
+        }
+
+        var relay = new RelayOptions
+        {
+            BufferSize = (int)bufferSize,
+            MessageType = text ? Opcode.Text : Opcode.Binary,
+            ExitOnEof = result.GetValue(s_exitOnEof),
+            PingInterval = pingInterval,
+            PingTimeout = pingTimeout,
+            CloseTimeout = closeTimeout,
+            MaxMessageSize = maxMessage,
+        };
+        var client = new ClientOptions
+        {
+            Headers = headers,
+            Protocol = result.GetValue(s_protocol),
+            Origin = result.GetValue(s_origin),
+            Insecure = result.GetValue(s_insecure),
+        };
+        return new ParseOutcome.Run(new CliOptions(mode, left, right, relay, client, BinaryImplied: !binary && !text, result.GetValue(s_quiet), result.GetValue(s_verbose)));
+    }
+
+    private static ParseOutcome.UsageError Usage(string message) => new(message);
+
+    private static bool TryBytes(string? value, string name, long fallback, long min, long max, out long bytes, out string? error)
+    {
+        error = null;
+        bytes = fallback;
+        if (value is null)
+        {
+            return true;
+        }
+
+        if (!long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out bytes) || bytes < min || bytes > max)
+        {
+            error = $"{name} takes a whole number of bytes from {min} to {max}, not '{value}'";
+            return false;
+        }
+
+        return true;
+    }
+
+    private static bool TrySeconds(string? value, string name, double fallback, out TimeSpan seconds, out string? error)
+    {
+        error = null;
+        seconds = TimeSpan.FromSeconds(fallback);
+        if (value is null)
+        {
+            return true;
+        }
+
+        if (!double.TryParse(value, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var parsed) || parsed > 86400 * 365)
+        {
+            error = $"{name} takes a number of seconds (0 = off), not '{value}'";
+            return false;
+        }
+
+        seconds = TimeSpan.FromSeconds(parsed);
+        return true;
+    }
+
+    private static bool TryHeaders(string[] values, out IReadOnlyList<KeyValuePair<string, string>> headers, out string? error)
+    {
+        var list = new List<KeyValuePair<string, string>>();
+        headers = list;
+        error = null;
+        foreach (var value in values)
+        {
+            var colon = value.IndexOf(':', StringComparison.Ordinal);
+            var name = colon > 0 ? value[..colon].Trim() : string.Empty;
+            if (name.Length == 0 || name.AsSpan().ContainsAny(" \t\r\n") || value.AsSpan().ContainsAny("\r\n"))
+            {
+                error = $"-H takes \"Name: value\", not '{value}'";
+                return false;
+            }
+
+            list.Add(new(name, value[(colon + 1)..].Trim()));
+        }
+
+        return true;
+    }
+}

@@ -1,0 +1,127 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Runtime.InteropServices;
+using Microsoft.Extensions.Logging;
+using Relay.Core.Framing;
+using Relay.Core.Hosting;
+using Relay.Core.Relaying;
+using Relay.Core.Transport;
+
+namespace Relay.Cli;
+
+/// <summary>Wires the parsed command line to Relay.Core and owns the exit codes.</summary>
+internal static class Program
+{
+    public static async Task<int> Main(string[] args)
+    {
+        switch (CommandLine.Parse(args))
+        {
+            case ParseOutcome.Print print:
+                await Console.Out.WriteAsync(print.Text).ConfigureAwait(false);
+                return ExitCodes.Success;
+            case ParseOutcome.UsageError usage:
+                await Console.Error.WriteLineAsync($"relay: {usage.Message}").ConfigureAwait(false);
+                return ExitCodes.Usage;
+            case ParseOutcome.Run run:
+                return await RunAsync(run.Options).ConfigureAwait(false);
+            default:
+                return ExitCodes.Failure;
+        }
+    }
+
+    private static async Task<int> RunAsync(CliOptions options)
+    {
+        var logger = new StderrLogger(options.Verbose ? LogLevel.Debug : options.Quiet ? LogLevel.Warning : LogLevel.Information);
+        if (options.BinaryImplied && !options.Quiet)
+        {
+            await Console.Error.WriteLineAsync("relay: neither -b nor -t given: relaying binary messages").ConfigureAwait(false);
+        }
+
+        if (options.Client.Insecure && !options.Quiet)
+        {
+            await Console.Error.WriteLineAsync("relay: warning: -k/--insecure: TLS certificates are not checked").ConfigureAwait(false);
+        }
+
+        using var stop = new CancellationTokenSource();
+        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
+        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
+        try
+        {
+            return options.Mode switch
+            {
+                Mode.StdioClient => await RunStdioClientAsync(options, stop.Token).ConfigureAwait(false),
+                Mode.WebSocketForwarder => await RunListenerAsync(
+                    new WebSocketForwarder(ListenEndPoint(options.Left), TargetOf(options.Right), options.Relay, WebSocketForwarder.DefaultHandshakeTimeout, logger), stop.Token).ConfigureAwait(false),
+                _ => await RunListenerAsync(
+                    new TcpForwarder(ListenEndPoint(options.Left), options.Right.Uri!, options.Client, options.Relay, logger), stop.Token).ConfigureAwait(false),
+            };
+        }
+        catch (SocketException ex) when (options.Mode != Mode.StdioClient)
+        {
+            await Console.Error.WriteLineAsync($"relay: {options.Left.Text}: {ex.Message}").ConfigureAwait(false);
+            return ExitCodes.Failure;
+        }
+        catch (Exception ex) when (!options.Verbose)
+        {
+            await Console.Error.WriteLineAsync($"relay: {ex.Message}").ConfigureAwait(false);
+            return ExitCodes.Failure;
+        }
+
+        void OnSignal(PosixSignalContext context)
+        {
+            // Let the relay stop in order (sessions get a 1001 close) instead of the runtime's immediate exit.
+            context.Cancel = true;
+            stop.Cancel();
+        }
+    }
+
+    private static async Task<int> RunStdioClientAsync(CliOptions options, CancellationToken stop)
+    {
+        var uri = options.Right.Uri!;
+        ByteEndpoint webSocket;
+        ReadOnlyMemory<byte> prefix;
+        try
+        {
+            (webSocket, prefix) = await WebSocketConnector.ConnectAsync(uri, options.Client, stop).ConfigureAwait(false);
+        }
+        catch (WebSocketConnectException ex)
+        {
+            await Console.Error.WriteLineAsync($"relay: {options.Right.Text}: {ex.Message}").ConfigureAwait(false);
+            return ExitCodes.Failure;
+        }
+
+        var result = await RelaySession.RunAsync(webSocket, WebSocketRole.Client, StreamEndpoint.ForStdio(), prefix, options.Relay, stop).ConfigureAwait(false);
+        if (result.IsNormal || stop.IsCancellationRequested)
+        {
+            return ExitCodes.Success;
+        }
+
+        await Console.Error.WriteLineAsync($"relay: {options.Right.Text}: {result.Describe()}").ConfigureAwait(false);
+        return ExitCodes.Failure;
+    }
+
+    private static async Task<int> RunListenerAsync(RelayListener listener, CancellationToken stop)
+    {
+        await using (listener.ConfigureAwait(false))
+        {
+            await listener.RunAsync(stop).ConfigureAwait(false);
+        }
+
+        return ExitCodes.Success;
+    }
+
+    private static IPEndPoint ListenEndPoint(Specifier listen)
+    {
+        if (IPAddress.TryParse(listen.Host, out var address))
+        {
+            return new IPEndPoint(address, listen.Port);
+        }
+
+        // A name (localhost): listen on its first address.
+        var addresses = Dns.GetHostAddresses(listen.Host);
+        return new IPEndPoint(addresses.Length > 0 ? addresses[0] : IPAddress.Loopback, listen.Port);
+    }
+
+    private static Target TargetOf(Specifier target) =>
+        target.Kind == SpecifierKind.Unix ? Target.Unix(target.Path) : Target.Tcp(target.Host, target.Port);
+}
