@@ -1,3 +1,4 @@
+using System.Buffers;
 using Relay.Core.Framing;
 
 namespace Relay.Core.Relaying;
@@ -38,6 +39,9 @@ public sealed record RelayOptions
     public long MaxMessageSize { get; init; }
 
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+
+    /// <summary>Where the directions rent their buffers; tests pass a pool that tracks every rent and return.</summary>
+    public ArrayPool<byte> BufferPool { get; init; } = ArrayPool<byte>.Shared;
 
     /// <summary>The most payload one byte-side read may bring, after the header room.</summary>
     internal int MaxPayloadPerRead => BufferSize - FrameReader.MaxHeaderLength;

@@ -1,4 +1,3 @@
-using System.Buffers;
 using Relay.Core.Framing;
 using Relay.Core.Transport;
 
@@ -28,7 +27,7 @@ public sealed partial class RelaySession
     private async Task<FromWebSocketOutcome> FromWebSocketAsync(ReadOnlyMemory<byte> prefix)
     {
         var token = _cts.Token;
-        var pool = ArrayPool<byte>.Shared;
+        var pool = _options.BufferPool;
         byte[]? buffer = null;
         int start = 0, end = 0;
         var message = default(MessageState);

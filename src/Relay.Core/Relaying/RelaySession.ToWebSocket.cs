@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using Relay.Core.Framing;
@@ -29,7 +28,7 @@ public sealed partial class RelaySession
     {
         var token = _cts.Token;
         var masked = _role == WebSocketRole.Client;
-        var pool = ArrayPool<byte>.Shared;
+        var pool = _options.BufferPool;
         byte[]? buffer = null;
         try
         {
