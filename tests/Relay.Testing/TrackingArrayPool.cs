@@ -10,7 +10,7 @@ namespace Relay.Testing;
 /// </summary>
 public sealed class TrackingArrayPool : ArrayPool<byte>
 {
-    private readonly ConcurrentDictionary<byte[], bool> _rented = new(ReferenceEqualityComparer.Instance);
+    private readonly ConcurrentDictionary<byte[], string> _rented = new(ReferenceEqualityComparer.Instance);
     private long _outstandingBytes;
     private long _peakOutstandingBytes;
     private long _rents;
@@ -26,10 +26,13 @@ public sealed class TrackingArrayPool : ArrayPool<byte>
     /// <summary>Errors seen (double return, foreign array); a test asserts this stays empty.</summary>
     public ConcurrentQueue<string> Errors { get; } = new();
 
+    /// <summary>Where each array still rented was rented: for the message of a failing assertion.</summary>
+    public string DescribeOutstanding() => string.Join("\n---\n", _rented.Values);
+
     public override byte[] Rent(int minimumLength)
     {
         var array = new byte[minimumLength];
-        _rented[array] = true;
+        _rented[array] = Environment.StackTrace;
         Interlocked.Increment(ref _rents);
         var now = Interlocked.Add(ref _outstandingBytes, array.Length);
         long peak;

@@ -163,7 +163,7 @@ public sealed partial class RelaySession
                     {
                         if (_webSocket.SupportsZeroByteReads)
                         {
-                            await _webSocket.ReadAsync(Memory<byte>.Empty, token).ConfigureAwait(false);
+                            await _webSocket.WaitForDataAsync(token).ConfigureAwait(false);
                         }
 
                         buffer = pool.Rent(_options.BufferSize);

@@ -40,7 +40,7 @@ public sealed partial class RelaySession
                     if (_bytes.SupportsZeroByteReads)
                     {
                         // Idle connections hold no buffer: wait for readability, then rent.
-                        await _bytes.ReadAsync(Memory<byte>.Empty, token).ConfigureAwait(false);
+                        await _bytes.WaitForDataAsync(token).ConfigureAwait(false);
                     }
 
                     buffer ??= pool.Rent(_options.BufferSize);

@@ -46,6 +46,17 @@ public sealed class SocketEndpoint : ByteEndpoint
 
     public override bool SupportsZeroByteReads => true;
 
+    // The kernel writes the peeked byte here; every socket shares it because nobody reads it.
+    private static readonly byte[] s_peekSink = new byte[1];
+
+    /// <summary>
+    /// A one-byte MSG_PEEK rather than a zero-byte receive: on Linux a zero-byte receive can complete on a stale
+    /// readiness event with no data behind it (seen in Pump_IdleSession_HoldsNoBuffer: the following read then
+    /// blocked holding a 64 KiB buffer). A peek returns only when a byte or EOF is really there, and consumes nothing.
+    /// </summary>
+    public override async ValueTask WaitForDataAsync(CancellationToken cancellationToken) =>
+        await _socket.ReceiveAsync(s_peekSink, SocketFlags.Peek, cancellationToken).ConfigureAwait(false);
+
     public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken) =>
         _socket.ReceiveAsync(buffer, SocketFlags.None, cancellationToken);
 
