@@ -174,7 +174,7 @@ internal static class CommandLine
             return true;
         }
 
-        if (!double.TryParse(value, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var parsed) || parsed > 86400 * 365)
+        if (!double.TryParse(value, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var parsed) || parsed is not (>= 0 and <= 86400 * 365))
         {
             error = $"{name} takes a number of seconds (0 = off), not '{value}'";
             return false;
