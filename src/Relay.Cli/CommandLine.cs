@@ -145,7 +145,9 @@ internal static class CommandLine
         return new ParseOutcome.Run(new CliOptions(mode, left, right, relay, client, BinaryImplied: !binary && !text, result.GetValue(s_quiet), result.GetValue(s_verbose)));
     }
 
-    private static ParseOutcome.UsageError Usage(string message) => new(message);
+    /// <summary>A usage error is one line (DESIGN.md §5): line breaks from echoed input are shown escaped.</summary>
+    private static ParseOutcome.UsageError Usage(string message) =>
+        new(message.Replace("\r", "\\r", StringComparison.Ordinal).Replace("\n", "\\n", StringComparison.Ordinal));
 
     private static bool TryBytes(string? value, string name, long fallback, long min, long max, out long bytes, out string? error)
     {
