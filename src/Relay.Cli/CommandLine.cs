@@ -1,5 +1,7 @@
 using System.CommandLine;
+using System.CommandLine.Invocation;
 using System.Globalization;
+using System.Reflection;
 using Relay.Core.Framing;
 using Relay.Core.Hosting;
 using Relay.Core.Relaying;
@@ -50,6 +52,13 @@ internal static class CommandLine
         }
 
         root.Arguments.Add(s_specifiers);
+
+        // System.CommandLine prints the entry assembly's version, which is the host's when Parse runs in-process.
+        foreach (var version in root.Options.OfType<VersionOption>())
+        {
+            version.Action = new PrintVersionAction();
+        }
+
         return root;
     }
 
@@ -205,5 +214,16 @@ internal static class CommandLine
         }
 
         return true;
+    }
+
+    /// <summary>--version: this assembly's informational version (0.1.0 from Directory.Build.props).</summary>
+    private sealed class PrintVersionAction : SynchronousCommandLineAction
+    {
+        public override int Invoke(ParseResult parseResult)
+        {
+            var version = typeof(CommandLine).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion;
+            parseResult.InvocationConfiguration.Output.WriteLine(version ?? "unknown");
+            return 0;
+        }
     }
 }
