@@ -1,5 +1,7 @@
 using System.CommandLine;
+using System.CommandLine.Invocation;
 using System.Globalization;
+using System.Reflection;
 using Relay.Core.Framing;
 using Relay.Core.Hosting;
 using Relay.Core.Relaying;
@@ -50,6 +52,13 @@ internal static class CommandLine
         }
 
         root.Arguments.Add(s_specifiers);
+
+        // System.CommandLine prints the entry assembly's version, which is the host's when Parse runs in-process.
+        foreach (var version in root.Options.OfType<VersionOption>())
+        {
+            version.Action = new PrintVersionAction();
+        }
+
         return root;
     }
 
@@ -145,7 +154,9 @@ internal static class CommandLine
         return new ParseOutcome.Run(new CliOptions(mode, left, right, relay, client, BinaryImplied: !binary && !text, result.GetValue(s_quiet), result.GetValue(s_verbose)));
     }
 
-    private static ParseOutcome.UsageError Usage(string message) => new(message);
+    /// <summary>A usage error is one line (DESIGN.md §5): line breaks from echoed input are shown escaped.</summary>
+    private static ParseOutcome.UsageError Usage(string message) =>
+        new(message.Replace("\r", "\\r", StringComparison.Ordinal).Replace("\n", "\\n", StringComparison.Ordinal));
 
     private static bool TryBytes(string? value, string name, long fallback, long min, long max, out long bytes, out string? error)
     {
@@ -174,7 +185,7 @@ internal static class CommandLine
             return true;
         }
 
-        if (!double.TryParse(value, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var parsed) || parsed > 86400 * 365)
+        if (!double.TryParse(value, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var parsed) || parsed is not (>= 0 and <= 86400 * 365))
         {
             error = $"{name} takes a number of seconds (0 = off), not '{value}'";
             return false;
@@ -203,5 +214,16 @@ internal static class CommandLine
         }
 
         return true;
+    }
+
+    /// <summary>--version: this assembly's informational version (0.1.0 from Directory.Build.props).</summary>
+    private sealed class PrintVersionAction : SynchronousCommandLineAction
+    {
+        public override int Invoke(ParseResult parseResult)
+        {
+            var version = typeof(CommandLine).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion;
+            parseResult.InvocationConfiguration.Output.WriteLine(version ?? "unknown");
+            return 0;
+        }
     }
 }
