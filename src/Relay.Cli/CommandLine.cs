@@ -64,7 +64,7 @@ internal static class CommandLine
 
     public static ParseOutcome Parse(string[] args)
     {
-        if (UnsupportedOptions.FindFirst(args) is { } unsupported)
+        if (UnsupportedOptions.FindFirst(args, TakesValue) is { } unsupported)
         {
             return Usage($"{unsupported} is a websocat option that relay does not support; see relay --help");
         }
@@ -155,6 +155,11 @@ internal static class CommandLine
     }
 
     /// <summary>A usage error is one line (DESIGN.md §5): line breaks from echoed input are shown escaped.</summary>
+    /// <summary>Whether <paramref name="token"/> is one of our options that takes the next token as its value.</summary>
+    private static bool TakesValue(string token) =>
+        s_root.Options.FirstOrDefault(o => o.Name == token || o.Aliases.Contains(token)) is { } option
+        && option.ValueType != typeof(bool);
+
     private static ParseOutcome.UsageError Usage(string message) =>
         new(message.Replace("\r", "\\r", StringComparison.Ordinal).Replace("\n", "\\n", StringComparison.Ordinal));
 

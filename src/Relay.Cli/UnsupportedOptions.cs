@@ -27,11 +27,16 @@ internal static class UnsupportedOptions
         "--exec-exit-on-disconnect", "--exec-sighup-on-stdin-close", "--exec-sighup-on-zero-msg", "--long-help",
     };
 
-    /// <summary>The first unsupported websocat option in <paramref name="args"/> (matching "--name" and "--name=value"), or null.</summary>
-    public static string? FindFirst(IEnumerable<string> args)
+    /// <summary>
+    /// The first unsupported websocat option in <paramref name="args"/> (matching "--name" and "--name=value"), or
+    /// null. A token that is the value of one of Relay's own options (<paramref name="takesValue"/>) is skipped, so
+    /// <c>-B -1</c> is reported as a bad buffer size, not as the websocat option "-1".
+    /// </summary>
+    public static string? FindFirst(IReadOnlyList<string> args, Func<string, bool> takesValue)
     {
-        foreach (var arg in args)
+        for (var i = 0; i < args.Count; i++)
         {
+            var arg = args[i];
             if (arg == "--")
             {
                 return null;
@@ -41,6 +46,11 @@ internal static class UnsupportedOptions
             if (s_names.Contains(name))
             {
                 return name;
+            }
+
+            if (takesValue(arg))
+            {
+                i++;
             }
         }
 

@@ -18,6 +18,8 @@ public sealed class CommandLineUsageErrorTests
     [InlineData("99999999999")]
     [InlineData("255")]
     [InlineData("16777217")]
+    [InlineData("-1")]
+    [InlineData("-0")]
     public void Parse_BadBufferSize_IsUsageErrorNamingOptionAndValue(string value)
     {
         var message = UsageError("-b", "-B", value, "-", "ws://host/");
