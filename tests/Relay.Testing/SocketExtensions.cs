@@ -50,4 +50,17 @@ public static class SocketExtensions
             bytes = bytes[sent..];
         }
     }
+
+    /// <summary>Reads until EOF, treating a reset (an aborted leg) as the end too.</summary>
+    public static async Task<byte[]> ReadToEndAsyncOrReset(this Socket socket, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            return await socket.ReadToEndAsync(cancellationToken);
+        }
+        catch (SocketException ex) when (ex.SocketErrorCode == SocketError.ConnectionReset)
+        {
+            return [];
+        }
+    }
 }
