@@ -11,6 +11,11 @@ echo "built artifacts/relay/relay ($(du -h artifacts/relay/relay | cut -f1))"
 
 if [ "${1:-}" = "test" ]; then
   shift
+  # The interop tests drive real OpenSSH: install it when it is missing (Debian package names).
+  if ! command -v sshd >/dev/null 2>&1 && ! [ -x /usr/sbin/sshd ] || ! command -v ssh >/dev/null 2>&1; then
+    sudo_cmd=""; [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
+    DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq openssh-server openssh-client >/dev/null
+  fi
   export RELAY_BIN="$PWD/artifacts/relay/relay"
   dotnet test Relay.sln -c Release --nologo "$@"
 fi
