@@ -94,6 +94,25 @@ public class ClosePayloadTests
     }
 
     [Theory]
+    [InlineData(2, "x")]  // room for the code only
+    [InlineData(4, "€")]  // 2 bytes of room, a 3-byte code point
+    [InlineData(5, "🎉")] // 3 bytes of room, a 4-byte code point
+    [InlineData(6, "a🎉")]
+    public void Write_DestinationTooShortForReason_TruncatesWithinDestination(int size, string reason)
+    {
+        var buffer = new byte[size];
+
+        var length = ClosePayload.Write(buffer, CloseStatus.NormalClosure, reason);
+        var result = ClosePayload.TryParse(buffer.AsSpan(0, length), out var code, out var written);
+
+        Assert.InRange(length, 2, size);
+        Assert.Equal(0, result);
+        Assert.Equal(CloseStatus.NormalClosure, code);
+        Assert.StartsWith(written, reason, StringComparison.Ordinal);
+        Assert.True(length + Rune.GetRuneAt(reason, written.Length).Utf8SequenceLength > size);
+    }
+
+    [Theory]
     [InlineData("a")] // 1-byte code points
     [InlineData("é")] // 2-byte code points
     [InlineData("€")] // 3-byte code points
