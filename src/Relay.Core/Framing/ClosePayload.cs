@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Text;
+using System.Text.Unicode;
 
 namespace Relay.Core.Framing;
 
@@ -55,9 +56,9 @@ public static class ClosePayload
         var written = 0;
         if (!reason.IsEmpty)
         {
-            // Truncate at a character boundary so the reason stays valid UTF-8 within the 125-byte limit.
-            var encoder = Encoding.UTF8.GetEncoder();
-            encoder.Convert(reason, destination.Slice(2, room), flush: true, out _, out written, out _);
+            // Truncate at a code point boundary so the reason stays valid UTF-8 within the 125-byte limit. Utf8.FromUtf16
+            // stops before a code point that does not fit and says so; Encoder.Convert throws when not even the first fits.
+            Utf8.FromUtf16(reason, destination.Slice(2, room), out _, out written, replaceInvalidSequences: true, isFinalBlock: true);
         }
 
         return 2 + written;

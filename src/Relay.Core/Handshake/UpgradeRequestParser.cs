@@ -24,7 +24,10 @@ public static class UpgradeRequestParser
         consumed = 0;
         var end = HttpHead.FindEnd(buffer);
         var firstLineEnd = buffer.IndexOf("\r\n"u8);
-        if ((firstLineEnd < 0 ? buffer.Length : firstLineEnd) > MaxRequestLineLength)
+
+        // Until the CRLF has arrived, a trailing CR may be its first half rather than part of the line.
+        var lineLength = firstLineEnd >= 0 ? firstLineEnd : buffer.Length - (buffer.EndsWith("\r"u8) ? 1 : 0);
+        if (lineLength > MaxRequestLineLength)
         {
             failure = HandshakeFailure.RequestLineTooLong;
             return true;
