@@ -31,6 +31,16 @@ internal static class Program
 
     private static async Task<int> RunAsync(CliOptions options)
     {
+        if (options.Mode == Mode.StdioClient)
+        {
+            // stdout carries the session's bytes, and closing descriptor 1 (StreamEndpoint.ForStdio) is the EOF the
+            // reader waits for. Console.Out must never hold a duplicate of it: the first write to Console.Error opens
+            // one (Console initializes under a lock on Console.Out), which kept the pipe open past that close, and
+            // once descriptor 1 is closed that initialization fails with EBADF and crashed relay before it said why
+            // the session ended.
+            Console.SetOut(TextWriter.Null);
+        }
+
         var logger = new StderrLogger(options.Verbose ? LogLevel.Debug : options.Quiet ? LogLevel.Warning : LogLevel.Information);
         if (options.BinaryImplied && !options.Quiet)
         {
