@@ -1,3 +1,4 @@
+using System.IO.Pipes;
 using System.Net.Security;
 using System.Net.Sockets;
 using Microsoft.Win32.SafeHandles;
@@ -30,13 +31,29 @@ public sealed class StreamEndpoint : ByteEndpoint
     /// <summary>
     /// stdin and stdout of this process, opened on descriptors 0 and 1 themselves (not duplicates, as Console's
     /// streams are), so that closing stdout is an EOF the parent (ssh) sees. Unbuffered: every byte read is relayed
-    /// at once and every write goes straight to the descriptor. A pipe has no zero-byte read, so the reader holds
-    /// its buffer while it waits; there is one stdio session per process.
+    /// at once and every write goes straight to the descriptor. The reader holds its buffer while it waits; there is
+    /// one stdio session per process.
     /// </summary>
-    public static StreamEndpoint ForStdio() => new(
-        new FileStream(new SafeFileHandle(0, ownsHandle: true), FileAccess.Read, bufferSize: 0),
-        new FileStream(new SafeFileHandle(1, ownsHandle: true), FileAccess.Write, bufferSize: 0),
-        zeroByteReads: false);
+    public static StreamEndpoint ForStdio() =>
+        new(OpenStdio(0, PipeDirection.In, FileAccess.Read), OpenStdio(1, PipeDirection.Out, FileAccess.Write), zeroByteReads: false);
+
+    /// <summary>
+    /// A pipe or socket (what ssh gives a ProxyCommand) becomes a pipe stream, whose async I/O waits on epoll like a
+    /// socket's. A FileStream would run every write as a blocking call on the thread pool: measured with
+    /// bench/quick.sh's download, 1 GiB reached stdout at 175 MB/s that way, against 1,150 MB/s through a socket.
+    /// Files and terminals keep the FileStream.
+    /// </summary>
+    private static Stream OpenStdio(int descriptor, PipeDirection direction, FileAccess access)
+    {
+        if (OperatingSystem.IsLinux()
+            && new FileInfo($"/proc/self/fd/{descriptor}").LinkTarget is { } target
+            && (target.StartsWith("pipe:", StringComparison.Ordinal) || target.StartsWith("socket:", StringComparison.Ordinal)))
+        {
+            return new AnonymousPipeClientStream(direction, new SafePipeHandle(descriptor, ownsHandle: true));
+        }
+
+        return new FileStream(new SafeFileHandle(descriptor, ownsHandle: true), access, bufferSize: 0);
+    }
 
     public override bool SupportsZeroByteReads => _zeroByteReads;
 
