@@ -71,9 +71,10 @@ internal static class Program
             await Console.Error.WriteLineAsync($"relay: {options.Left.Text}: {ex.Message}").ConfigureAwait(false);
             return ExitCodes.Failure;
         }
-        catch (Exception ex) when (!options.Verbose)
+        catch (Exception ex)
         {
-            await Console.Error.WriteLineAsync($"relay: {ex.Message}").ConfigureAwait(false);
+            // One line for a user; the stack trace only when asked for with -v.
+            await Console.Error.WriteLineAsync(options.Verbose ? $"relay: {ex}" : $"relay: {ex.Message}").ConfigureAwait(false);
             return ExitCodes.Failure;
         }
 
