@@ -12,7 +12,8 @@ pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$work"; }
 trap cleanup EXIT
 port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-wait_port() { for _ in $(seq 1 100); do (exec 3<>/dev/tcp/127.0.0.1/"$1") 2>/dev/null && return 0; sleep 0.05; done; return 1; }
+# Wait until something listens on the port, without connecting (a connection would be a session, or the one accept).
+wait_port() { for _ in $(seq 1 200); do [ -n "$(ss -Hltn "sport = :$1")" ] && return 0; sleep 0.05; done; echo "nothing listens on $1" >&2; return 1; }
 now() { date +%s.%N; }
 
 size=$((1024 * 1024 * 1024))
@@ -23,6 +24,7 @@ cat "$work/1g.bin" > /dev/null   # warm the page cache
 run_upload() {  # $1 = relay|socat
   local sink front; sink=$(port); front=$(port)
   socat -u TCP-LISTEN:"$sink",reuseaddr OPEN:/dev/null,wronly & local sp=$!
+  wait_port "$sink"
   if [ "$1" = relay ]; then
     "$relay" -q -b -E ws-l:127.0.0.1:"$front" tcp:127.0.0.1:"$sink" & local rp=$!
   else
@@ -41,16 +43,18 @@ run_upload() {  # $1 = relay|socat
 run_download() {  # $1 = relay|socat
   local source front; source=$(port); front=$(port)
   socat -b 65536 -u OPEN:"$work/1g.bin" TCP-LISTEN:"$source",reuseaddr & local sp=$!
+  wait_port "$source"
   if [ "$1" = relay ]; then
     "$relay" -q -b -E ws-l:127.0.0.1:"$front" tcp:127.0.0.1:"$source" & local rp=$!
   else
     socat -b 65536 TCP-LISTEN:"$front",reuseaddr TCP:127.0.0.1:"$source" & local rp=$!
   fi
   wait_port "$front"
+  # The clock stops at the last byte (head exits there), not when the client has finished its close handshake.
   local t0; t0=$(now)
-  if [ "$1" = relay ]; then sleep 3600 | "$relay" -q -b -E - ws://127.0.0.1:"$front"/ > "$work/down.bin"
-  else socat -b 65536 -u TCP:127.0.0.1:"$front" CREATE:"$work/down.bin"; fi
-  local t1; t1=$(now)
+  if [ "$1" = relay ]; then "$relay" -q -b -E - ws://127.0.0.1:"$front"/ < <(sleep 3600) | { head -c "$size" > "$work/down.bin"; now > "$work/t1"; }
+  else socat -b 65536 -u TCP:127.0.0.1:"$front" - | { head -c "$size" > "$work/down.bin"; now > "$work/t1"; }; fi
+  local t1; t1=$(cat "$work/t1")
   wait "$sp" 2>/dev/null || true
   kill "$rp" 2>/dev/null || true; wait "$rp" 2>/dev/null || true
   local got; got=$(stat -c %s "$work/down.bin")

@@ -35,53 +35,15 @@ public static class RelayBinary
         }
     }
 
-    /// <summary>Starts relay with <paramref name="arguments"/>, stdin/stdout/stderr redirected.</summary>
-    public static Process Start(params string[] arguments)
-    {
-        var info = new ProcessStartInfo(Path)
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var argument in arguments)
-        {
-            info.ArgumentList.Add(argument);
-        }
+    private static readonly Dictionary<string, string?> s_noChanges = [];
 
-        return Process.Start(info) ?? throw new InvalidOperationException("relay did not start");
-    }
+    /// <summary>Starts relay with <paramref name="arguments"/>, stdin/stdout/stderr redirected.</summary>
+    public static Process Start(params string[] arguments) =>
+        Process.Start(RelayCommand.CreateStartInfo(s_noChanges, arguments)) ?? throw new InvalidOperationException("relay did not start");
 
     /// <summary>Runs relay to completion with the given stdin; returns exit code, stdout bytes and stderr text.</summary>
-    public static async Task<(int ExitCode, byte[] Stdout, string Stderr)> RunAsync(byte[] stdin, CancellationToken cancellationToken, params string[] arguments)
-    {
-        using var process = Start(arguments);
-        var stdout = new MemoryStream();
-        var copyOut = process.StandardOutput.BaseStream.CopyToAsync(stdout, cancellationToken);
-        var readErr = process.StandardError.ReadToEndAsync(cancellationToken);
-        try
-        {
-            await process.StandardInput.BaseStream.WriteAsync(stdin, cancellationToken);
-            process.StandardInput.Close();
-        }
-        catch (IOException)
-        {
-            // relay exited before reading all of stdin (a usage error, say): its exit code tells the story.
-        }
-
-        try
-        {
-            await process.WaitForExitAsync(cancellationToken);
-            await copyOut;
-            return (process.ExitCode, stdout.ToArray(), await readErr);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw;
-        }
-    }
+    public static Task<(int ExitCode, byte[] Stdout, string Stderr)> RunAsync(byte[] stdin, CancellationToken cancellationToken, params string[] arguments) =>
+        RelayCommand.RunAsync(stdin, s_noChanges, cancellationToken, arguments);
 
     /// <summary>Starts a long-running relay (a forwarder) and waits until its stderr says it listens.</summary>
     public static async Task<RelayProcess> StartListeningAsync(CancellationToken cancellationToken, params string[] arguments)

@@ -1,7 +1,11 @@
+using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
 using Relay.Core.Diagnostics;
+using Relay.Core.Framing;
+using Relay.Core.Relaying;
+using Relay.Core.Transport;
 
 namespace Relay.Core.Hosting;
 
@@ -113,6 +117,34 @@ public abstract class RelayListener : IAsyncDisposable
         catch (TimeoutException)
         {
         }
+    }
+
+    /// <summary>
+    /// Runs one session to its end with the bookkeeping every listener does: start and end log lines, the session
+    /// metrics. Takes ownership of both endpoints.
+    /// </summary>
+    protected async Task RelayAsync(long id, string remote, string path, ByteEndpoint webSocket, WebSocketRole role, ByteEndpoint bytes,
+        ReadOnlyMemory<byte> prefix, RelayOptions options, CancellationToken stopping)
+    {
+        SessionLog.SessionStarted(Logger, id, remote, path);
+        RelayMetrics.Sessions.Add(1);
+        RelayMetrics.ActiveSessions.Add(1);
+        var started = Stopwatch.GetTimestamp();
+        SessionResult result;
+        try
+        {
+            result = await RelaySession.RunAsync(webSocket, role, bytes, prefix, options, stopping).ConfigureAwait(false);
+        }
+        finally
+        {
+            RelayMetrics.ActiveSessions.Add(-1);
+        }
+
+        var elapsed = Stopwatch.GetElapsedTime(started);
+        RelayMetrics.BytesToWebSocket.Add(result.BytesToWebSocket);
+        RelayMetrics.BytesFromWebSocket.Add(result.BytesFromWebSocket);
+        RelayMetrics.SessionDuration.Record(elapsed.TotalSeconds);
+        SessionLog.SessionEnded(Logger, id, remote, (long)elapsed.TotalMilliseconds, result.BytesToWebSocket, result.BytesFromWebSocket, result);
     }
 
     /// <summary>Handles one accepted connection until its session ends. Owns <paramref name="client"/>.</summary>

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
@@ -42,10 +41,6 @@ public sealed class TcpForwarder : RelayListener
             return;
         }
 
-        SessionLog.SessionStarted(Logger, id, remote, _uri.AbsolutePath);
-        var started = Stopwatch.GetTimestamp();
-        var result = await RelaySession.RunAsync(webSocket, WebSocketRole.Client, tcp, prefix, _relay, stopping).ConfigureAwait(false);
-        var elapsed = Stopwatch.GetElapsedTime(started);
-        SessionLog.SessionEnded(Logger, id, remote, (long)elapsed.TotalMilliseconds, result.BytesToWebSocket, result.BytesFromWebSocket, result);
+        await RelayAsync(id, remote, _uri.AbsolutePath, webSocket, WebSocketRole.Client, tcp, prefix, _relay, stopping).ConfigureAwait(false);
     }
 }

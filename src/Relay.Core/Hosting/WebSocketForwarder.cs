@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
@@ -61,20 +60,10 @@ public sealed class WebSocketForwarder : RelayListener
             }
 
             await webSocket.WriteAsync(UpgradeResponseWriter.Build(request!.Key, protocol: null), handshake.Token).ConfigureAwait(false);
-            SessionLog.SessionStarted(Logger, id, remote, request.Path);
-            RelayMetrics.Sessions.Add(1);
-            RelayMetrics.ActiveSessions.Add(1);
-            var started = Stopwatch.GetTimestamp();
             var endpoints = (webSocket, target);
             webSocket = null;
             target = null;
-            var result = await RelaySession.RunAsync(endpoints.webSocket, WebSocketRole.Server, endpoints.target, prefix, _relay, stopping).ConfigureAwait(false);
-            RelayMetrics.ActiveSessions.Add(-1);
-            RelayMetrics.BytesToWebSocket.Add(result.BytesToWebSocket);
-            RelayMetrics.BytesFromWebSocket.Add(result.BytesFromWebSocket);
-            var elapsed = Stopwatch.GetElapsedTime(started);
-            RelayMetrics.SessionDuration.Record(elapsed.TotalSeconds);
-            SessionLog.SessionEnded(Logger, id, remote, (long)elapsed.TotalMilliseconds, result.BytesToWebSocket, result.BytesFromWebSocket, result);
+            await RelayAsync(id, remote, request.Path, endpoints.webSocket, WebSocketRole.Server, endpoints.target, prefix, _relay, stopping).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is OperationCanceledException or SocketException or IOException)
         {
