@@ -50,14 +50,15 @@ run_download() {  # $1 = relay|socat
     socat -b 65536 TCP-LISTEN:"$front",reuseaddr TCP:127.0.0.1:"$source" & local rp=$!
   fi
   wait_port "$front"
-  # The clock stops at the last byte (head exits there), not when the client has finished its close handshake.
+  # The clock stops at stdout's EOF, which comes right after the last byte (the relay client closes stdout when the
+  # server's Close arrives), not when the client has finished its close handshake.
   local t0; t0=$(now)
-  if [ "$1" = relay ]; then "$relay" -q -b -E - ws://127.0.0.1:"$front"/ < <(sleep 3600) | { head -c "$size" > "$work/down.bin"; now > "$work/t1"; }
-  else socat -b 65536 -u TCP:127.0.0.1:"$front" - | { head -c "$size" > "$work/down.bin"; now > "$work/t1"; }; fi
+  if [ "$1" = relay ]; then "$relay" -q -b -E - ws://127.0.0.1:"$front"/ < <(sleep 3600) | { wc -c > "$work/count"; now > "$work/t1"; }
+  else socat -b 65536 -u TCP:127.0.0.1:"$front" - | { wc -c > "$work/count"; now > "$work/t1"; }; fi
   local t1; t1=$(cat "$work/t1")
   wait "$sp" 2>/dev/null || true
   kill "$rp" 2>/dev/null || true; wait "$rp" 2>/dev/null || true
-  local got; got=$(stat -c %s "$work/down.bin")
+  local got; got=$(cat "$work/count")
   [ "$got" -eq "$size" ] || { echo "download through $1 delivered $got of $size bytes" >&2; exit 1; }
   echo "$t0 $t1" | awk -v s="$size" '{ printf "%.0f", s / 1048576 / ($2 - $1) }'
 }
