@@ -17,8 +17,9 @@ public abstract class ByteEndpoint : IAsyncDisposable
     /// <summary>
     /// Waits until a read would return at once (data or EOF) without consuming anything and without a buffer of the
     /// caller's, so an idle reader holds no memory. Only valid when <see cref="SupportsZeroByteReads"/> is true.
+    /// Returns 0 at EOF; otherwise a positive number (not necessarily how many bytes are waiting).
     /// </summary>
-    public abstract ValueTask WaitForDataAsync(CancellationToken cancellationToken);
+    public abstract ValueTask<int> WaitForDataAsync(CancellationToken cancellationToken);
 
     /// <summary>Reads up to <paramref name="buffer"/>.Length bytes; 0 means the peer finished sending (EOF).</summary>
     public abstract ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken);

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using System.Runtime.CompilerServices;
 
 namespace Relay.Core.Transport;
 
@@ -54,12 +55,14 @@ public sealed class SocketEndpoint : ByteEndpoint
     /// readiness event with no data behind it (seen in Pump_IdleSession_HoldsNoBuffer: the following read then
     /// blocked holding a 64 KiB buffer). A peek returns only when a byte or EOF is really there, and consumes nothing.
     /// </summary>
-    public override async ValueTask WaitForDataAsync(CancellationToken cancellationToken) =>
-        await _socket.ReceiveAsync(s_peekSink, SocketFlags.Peek, cancellationToken).ConfigureAwait(false);
+    public override ValueTask<int> WaitForDataAsync(CancellationToken cancellationToken) =>
+        _socket.ReceiveAsync(s_peekSink.AsMemory(), SocketFlags.Peek, cancellationToken); // the Memory overload: no Task
 
     public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken) =>
         _socket.ReceiveAsync(buffer, SocketFlags.None, cancellationToken);
 
+    // Pooled builder: a send that completes asynchronously must not box a new state machine per message.
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken)
     {
         // A stream socket's SendAsync completes only when every byte is taken; loop anyway in case it ever does not.

@@ -58,8 +58,8 @@ public sealed class StreamEndpoint : ByteEndpoint
     public override bool SupportsZeroByteReads => _zeroByteReads;
 
     /// <summary>SslStream supports zero-byte reads: it waits for a record without needing the caller's buffer.</summary>
-    public override async ValueTask WaitForDataAsync(CancellationToken cancellationToken) =>
-        await _input.ReadAsync(Memory<byte>.Empty, cancellationToken).ConfigureAwait(false);
+    public override ValueTask<int> WaitForDataAsync(CancellationToken cancellationToken) =>
+        _input.ReadAsync(Memory<byte>.Empty, cancellationToken);
 
     public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken) =>
         _input.ReadAsync(buffer, cancellationToken);

@@ -19,7 +19,7 @@ internal sealed class GatedEndpoint(ByteEndpoint inner) : ByteEndpoint
 
     public override bool SupportsZeroByteReads => inner.SupportsZeroByteReads;
 
-    public override ValueTask WaitForDataAsync(CancellationToken cancellationToken) => inner.WaitForDataAsync(cancellationToken);
+    public override ValueTask<int> WaitForDataAsync(CancellationToken cancellationToken) => inner.WaitForDataAsync(cancellationToken);
 
     public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken) => inner.ReadAsync(buffer, cancellationToken);
 
