@@ -30,10 +30,17 @@ public sealed partial class RelaySession
         _timer = _options.TimeProvider.CreateTimer(static state => ((RelaySession)state!).OnKeepAliveTick(), this, tick, tick);
     }
 
-    private void StopKeepAlive()
+    /// <summary>
+    /// Stops the timer and waits for a tick that is running now: after this no tick can touch the session, which
+    /// matters because the instance goes back to the pool and its token source is disposed.
+    /// </summary>
+    private async ValueTask StopKeepAliveAsync()
     {
-        _timer?.Dispose();
-        _timer = null;
+        if (_timer is { } timer)
+        {
+            _timer = null;
+            await timer.DisposeAsync().ConfigureAwait(false);
+        }
     }
 
     private void OnKeepAliveTick()

@@ -84,7 +84,7 @@ public sealed partial class RelaySession
     /// </summary>
     private async Task<bool> StopAsync(Task toWebSocket, Task fromWebSocket)
     {
-        StopKeepAlive();
+        await StopKeepAliveAsync().ConfigureAwait(false);
         var failed = _failure is (int)SessionEnding.ByteSideError or (int)SessionEnding.PingTimeout;
         if (_failure is (int)SessionEnding.PingTimeout or (int)SessionEnding.ConnectionLost)
         {
