@@ -3,9 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
 using Relay.Core.Diagnostics;
-using Relay.Core.Framing;
 using Relay.Core.Relaying;
-using Relay.Core.Transport;
 
 namespace Relay.Core.Hosting;
 
@@ -23,9 +21,12 @@ public abstract class RelayListener : IAsyncDisposable
     private bool _stopping;
     private long _nextId;
 
-    protected RelayListener(EndPoint endPoint, ILogger logger)
+    private readonly RelayOptions _options;
+
+    protected RelayListener(EndPoint endPoint, RelayOptions options, ILogger logger)
     {
         Logger = logger;
+        _options = options;
         _socket = endPoint is UnixDomainSocketEndPoint
             ? new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified)
             : new Socket(endPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
@@ -120,43 +121,45 @@ public abstract class RelayListener : IAsyncDisposable
     }
 
     /// <summary>
-    /// Runs one session to its end with the bookkeeping every listener does: start and end log lines, the session
-    /// metrics. Takes ownership of both endpoints.
+    /// Turns one accepted connection into a session: the handshake, dialling the other side, refusing with the
+    /// right answer. Owns <paramref name="client"/>: returns the session's start, or null after closing it.
     /// </summary>
-    protected async Task RelayAsync(long id, string remote, string path, ByteEndpoint webSocket, WebSocketRole role, ByteEndpoint bytes,
-        ReadOnlyMemory<byte> prefix, RelayOptions options, CancellationToken stopping)
-    {
-        SessionLog.SessionStarted(Logger, id, remote, path);
-        RelayMetrics.Sessions.Add(1);
-        RelayMetrics.ActiveSessions.Add(1);
-        var started = Stopwatch.GetTimestamp();
-        SessionResult result;
-        try
-        {
-            result = await RelaySession.RunAsync(webSocket, role, bytes, prefix, options, stopping).ConfigureAwait(false);
-        }
-        finally
-        {
-            RelayMetrics.ActiveSessions.Add(-1);
-        }
+    protected abstract Task<SessionStart?> AcceptAsync(Socket client, long id, CancellationToken stopping);
 
-        var elapsed = Stopwatch.GetElapsedTime(started);
-        RelayMetrics.BytesToWebSocket.Add(result.BytesToWebSocket);
-        RelayMetrics.BytesFromWebSocket.Add(result.BytesFromWebSocket);
-        RelayMetrics.SessionDuration.Record(elapsed.TotalSeconds);
-        SessionLog.SessionEnded(Logger, id, remote, (long)elapsed.TotalMilliseconds, result.BytesToWebSocket, result.BytesFromWebSocket, result);
-    }
-
-    /// <summary>Handles one accepted connection until its session ends. Owns <paramref name="client"/>.</summary>
-    protected abstract Task HandleAsync(Socket client, long id, CancellationToken stopping);
-
+    /// <summary>
+    /// One connection from accept to the end of its session, with the bookkeeping every listener does: start and
+    /// end log lines, the session metrics. The accept step's state is gone once the session runs.
+    /// </summary>
     private async Task RunSessionAsync(Socket client, long id)
     {
         // Leave the accept loop at once: the handshake and the session run on the pool.
         await Task.Yield();
         try
         {
-            await HandleAsync(client, id, _sessionsStopping.Token).ConfigureAwait(false);
+            if (await AcceptAsync(client, id, _sessionsStopping.Token).ConfigureAwait(false) is not { } start)
+            {
+                return;
+            }
+
+            SessionLog.SessionStarted(Logger, id, start.Remote, start.Path);
+            RelayMetrics.Sessions.Add(1);
+            RelayMetrics.ActiveSessions.Add(1);
+            var started = Stopwatch.GetTimestamp();
+            SessionResult result;
+            try
+            {
+                result = await RelaySession.RunAsync(start.WebSocket, start.Role, start.Bytes, start.Prefix, _options, _sessionsStopping.Token).ConfigureAwait(false);
+            }
+            finally
+            {
+                RelayMetrics.ActiveSessions.Add(-1);
+            }
+
+            var elapsed = Stopwatch.GetElapsedTime(started);
+            RelayMetrics.BytesToWebSocket.Add(result.BytesToWebSocket);
+            RelayMetrics.BytesFromWebSocket.Add(result.BytesFromWebSocket);
+            RelayMetrics.SessionDuration.Record(elapsed.TotalSeconds);
+            SessionLog.SessionEnded(Logger, id, start.Remote, (long)elapsed.TotalMilliseconds, result.BytesToWebSocket, result.BytesFromWebSocket, result);
         }
         catch (Exception ex)
         {

@@ -13,34 +13,29 @@ public sealed class TcpForwarder : RelayListener
 {
     private readonly Uri _uri;
     private readonly ClientOptions _client;
-    private readonly RelayOptions _relay;
 
     public TcpForwarder(EndPoint listen, Uri uri, ClientOptions client, RelayOptions relay, ILogger logger)
-        : base(listen, logger)
+        : base(listen, relay, logger)
     {
         _uri = uri;
         _client = client;
-        _relay = relay;
         SessionLog.Listening(logger, "tcp", LocalEndPoint, uri);
     }
 
-    protected override async Task HandleAsync(Socket client, long id, CancellationToken stopping)
+    protected override async Task<SessionStart?> AcceptAsync(Socket client, long id, CancellationToken stopping)
     {
         var tcp = new SocketEndpoint(client);
         var remote = tcp.RemoteEndPoint?.ToString() ?? "?";
-        ByteEndpoint webSocket;
-        ReadOnlyMemory<byte> prefix;
         try
         {
-            (webSocket, prefix) = await WebSocketConnector.ConnectAsync(_uri, _client, stopping).ConfigureAwait(false);
+            var (webSocket, prefix) = await WebSocketConnector.ConnectAsync(_uri, _client, stopping).ConfigureAwait(false);
+            return new SessionStart(webSocket, WebSocketRole.Client, tcp, prefix, remote, _uri.AbsolutePath);
         }
         catch (Exception ex) when (ex is WebSocketConnectException or OperationCanceledException)
         {
             SessionLog.ClientConnectFailed(Logger, id, _uri.ToString(), ex.Message);
             tcp.Abort();
-            return;
+            return null;
         }
-
-        await RelayAsync(id, remote, _uri.AbsolutePath, webSocket, WebSocketRole.Client, tcp, prefix, _relay, stopping).ConfigureAwait(false);
     }
 }

@@ -17,14 +17,12 @@ namespace Relay.Core.Hosting;
 public sealed class WebSocketForwarder : RelayListener
 {
     private readonly Target _target;
-    private readonly RelayOptions _relay;
     private readonly TimeSpan _handshakeTimeout;
 
     public WebSocketForwarder(EndPoint listen, Target target, RelayOptions relay, TimeSpan handshakeTimeout, ILogger logger)
-        : base(listen, logger)
+        : base(listen, relay, logger)
     {
         _target = target;
-        _relay = relay;
         _handshakeTimeout = handshakeTimeout;
         SessionLog.Listening(logger, "ws", LocalEndPoint, target);
     }
@@ -32,11 +30,10 @@ public sealed class WebSocketForwarder : RelayListener
     /// <summary>Default bound on receiving the upgrade request and dialling the target.</summary>
     public static readonly TimeSpan DefaultHandshakeTimeout = TimeSpan.FromSeconds(10);
 
-    protected override async Task HandleAsync(Socket client, long id, CancellationToken stopping)
+    protected override async Task<SessionStart?> AcceptAsync(Socket client, long id, CancellationToken stopping)
     {
         var webSocket = new SocketEndpoint(client);
         var remote = webSocket.RemoteEndPoint?.ToString() ?? "?";
-        SocketEndpoint? target = null;
         try
         {
             using var handshake = CancellationTokenSource.CreateLinkedTokenSource(stopping);
@@ -45,9 +42,11 @@ public sealed class WebSocketForwarder : RelayListener
             if (failure != HandshakeFailure.None)
             {
                 await RefuseAsync(webSocket, id, remote, failure).ConfigureAwait(false);
-                return;
+                await webSocket.DisposeAsync().ConfigureAwait(false);
+                return null;
             }
 
+            SocketEndpoint target;
             try
             {
                 target = await _target.ConnectAsync(handshake.Token).ConfigureAwait(false);
@@ -56,30 +55,27 @@ public sealed class WebSocketForwarder : RelayListener
             {
                 SessionLog.TargetUnreachable(Logger, id, _target.ToString(), ex.Message);
                 await RefuseAsync(webSocket, id, remote, HandshakeFailure.TargetUnreachable).ConfigureAwait(false);
-                return;
+                await webSocket.DisposeAsync().ConfigureAwait(false);
+                return null;
             }
 
-            await webSocket.WriteAsync(UpgradeResponseWriter.Build(request!.Key, protocol: null), handshake.Token).ConfigureAwait(false);
-            var endpoints = (webSocket, target);
-            webSocket = null;
-            target = null;
-            await RelayAsync(id, remote, request.Path, endpoints.webSocket, WebSocketRole.Server, endpoints.target, prefix, _relay, stopping).ConfigureAwait(false);
+            try
+            {
+                await webSocket.WriteAsync(UpgradeResponseWriter.Build(request!.Key, protocol: null), handshake.Token).ConfigureAwait(false);
+            }
+            catch
+            {
+                await target.DisposeAsync().ConfigureAwait(false);
+                throw;
+            }
+
+            return new SessionStart(webSocket, WebSocketRole.Server, target, prefix, remote, request.Path);
         }
         catch (Exception ex) when (ex is OperationCanceledException or SocketException or IOException)
         {
             // The client vanished or stalled during the upgrade, or the relay is stopping: nothing to answer.
-        }
-        finally
-        {
-            if (webSocket is not null)
-            {
-                await webSocket.DisposeAsync().ConfigureAwait(false);
-            }
-
-            if (target is not null)
-            {
-                await target.DisposeAsync().ConfigureAwait(false);
-            }
+            await webSocket.DisposeAsync().ConfigureAwait(false);
+            return null;
         }
     }
 

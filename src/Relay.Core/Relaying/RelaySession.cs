@@ -51,7 +51,7 @@ public sealed partial class RelaySession : IResettable, IDisposable
     /// <param name="role">Our role on <paramref name="webSocket"/>: a client masks what it sends, a server unmasks.</param>
     /// <param name="bytes">The plain byte side: target socket or stdio.</param>
     /// <param name="webSocketPrefix">Bytes already read from <paramref name="webSocket"/> behind the handshake.</param>
-    public static async Task<SessionResult> RunAsync(
+    public static Task<SessionResult> RunAsync(
         ByteEndpoint webSocket,
         WebSocketRole role,
         ByteEndpoint bytes,
@@ -61,13 +61,7 @@ public sealed partial class RelaySession : IResettable, IDisposable
     {
         var session = s_pool.Get();
         session.Start(webSocket, role, bytes, options, cancellationToken);
-        var (result, reusable) = await session.RunCoreAsync(webSocketPrefix).ConfigureAwait(false);
-        if (reusable)
-        {
-            s_pool.Return(session);
-        }
-
-        return result;
+        return session.RunCoreAsync(webSocketPrefix);
     }
 
     private void Start(ByteEndpoint webSocket, WebSocketRole role, ByteEndpoint bytes, RelayOptions options, CancellationToken cancellationToken)

@@ -1,0 +1,16 @@
+using Relay.Core.Framing;
+using Relay.Core.Transport;
+
+namespace Relay.Core.Hosting;
+
+/// <summary>
+/// A connection that is ready to relay: both endpoints open, the handshake done. A listener's accept step returns
+/// it and lets go of everything else the handshake needed, so an idle session keeps nothing of it.
+/// </summary>
+public sealed record SessionStart(
+    ByteEndpoint WebSocket,
+    WebSocketRole Role,
+    ByteEndpoint Bytes,
+    ReadOnlyMemory<byte> Prefix,
+    string Remote,
+    string Path);
