@@ -35,6 +35,7 @@ public sealed partial class RelaySession
         long frameRemaining = 0;
         var inFrame = false;
         var maskOffset = 0;
+        var lastReadFilled = false; // the last read filled all the room it had: a bulk stream, more is waiting
         if (!prefix.IsEmpty)
         {
             buffer = pool.Rent(Math.Max(_options.BufferSize, prefix.Length));
@@ -141,8 +142,10 @@ public sealed partial class RelaySession
                 if (start == end)
                 {
                     start = end = 0;
-                    if (buffer is not null && _webSocket.SupportsZeroByteReads)
+                    if (buffer is not null && _webSocket.SupportsZeroByteReads && !lastReadFilled)
                     {
+                        // Drained: return the buffer so an idle session holds nothing. While a bulk stream keeps
+                        // filling it, keep it and skip the wait's extra syscall per read.
                         var toReturn = buffer;
                         buffer = null;
                         pool.Return(toReturn);
@@ -169,7 +172,9 @@ public sealed partial class RelaySession
                         buffer = pool.Rent(_options.BufferSize);
                     }
 
-                    read = await _webSocket.ReadAsync(buffer.AsMemory(end, buffer.Length - end), token).ConfigureAwait(false);
+                    var room = buffer.Length - end;
+                    read = await _webSocket.ReadAsync(buffer.AsMemory(end, room), token).ConfigureAwait(false);
+                    lastReadFilled = read == room;
                 }
                 catch (Exception ex) when (IsCancellation(ex, token))
                 {

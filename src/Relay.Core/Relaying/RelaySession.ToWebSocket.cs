@@ -37,7 +37,7 @@ public sealed partial class RelaySession
                 int read;
                 try
                 {
-                    if (_bytes.SupportsZeroByteReads)
+                    if (buffer is null && _bytes.SupportsZeroByteReads)
                     {
                         // Idle connections hold no buffer: wait for readability, then rent.
                         await _bytes.WaitForDataAsync(token).ConfigureAwait(false);
@@ -103,9 +103,11 @@ public sealed partial class RelaySession
                 }
 
                 _bytesToWebSocket += read;
-                if (_bytes.SupportsZeroByteReads)
+                if (_bytes.SupportsZeroByteReads && read < _options.MaxPayloadPerRead)
                 {
-                    // Return between messages so an idle session holds nothing; the pool makes the next rent cheap.
+                    // A short read drained the source: return the buffer so an idle session holds nothing, and wait
+                    // for data before renting again. A full read means a bulk stream: keep the buffer and read on,
+                    // which saves the wait's extra syscall per message (see the commit for the CPU it saved).
                     var toReturn = buffer;
                     buffer = null;
                     pool.Return(toReturn);
