@@ -107,7 +107,8 @@ public sealed partial class RelaySession
                 {
                     // A short read drained the source: return the buffer so an idle session holds nothing, and wait
                     // for data before renting again. A full read means a bulk stream: keep the buffer and read on,
-                    // which saves the wait's extra syscall per message (see the commit for the CPU it saved).
+                    // which saves the wait's extra syscall per message. A stream that stops exactly at a full read keeps
+                    // its buffer until its next byte: rare, and one buffer at most.
                     var toReturn = buffer;
                     buffer = null;
                     pool.Return(toReturn);
