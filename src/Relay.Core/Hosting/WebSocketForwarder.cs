@@ -36,7 +36,7 @@ public sealed class WebSocketForwarder : RelayListener
     {
         var webSocket = new SocketEndpoint(client);
         var remote = webSocket.RemoteEndPoint?.ToString() ?? "?";
-        SocketEndpoint? target = null;
+        ByteEndpoint? target = null;
         try
         {
             using var handshake = CancellationTokenSource.CreateLinkedTokenSource(stopping);
