@@ -13,6 +13,9 @@ internal static class IdleWorkload
     /// <summary>Sessions opened (or checked) at once: enough to fill the relay's accept queue, not a SYN flood.</summary>
     private const int Parallelism = 64;
 
+    /// <summary>How long a check waits for its echo.</summary>
+    private static readonly TimeSpan s_checkTimeout = TimeSpan.FromSeconds(10);
+
     public static async Task<LoadResult> RunAsync(LoadOptions options, LoadCounters counters, CancellationToken cancellationToken)
     {
         var clients = LoadRunner.ClientsFor(options);
@@ -91,14 +94,17 @@ internal static class IdleWorkload
         return null;
     }
 
+    /// <summary>One 32 B echo; a session that does not answer within <see cref="s_checkTimeout"/> is not live.</summary>
     private static async Task<bool> TryEchoAsync(LoadConnection connection, CancellationToken cancellationToken)
     {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(s_checkTimeout);
         try
         {
-            await connection.SendAsync(LoadRunner.SmallEchoSize, cancellationToken).ConfigureAwait(false);
-            return await connection.ReceiveExactlyAsync(LoadRunner.SmallEchoSize, cancellationToken).ConfigureAwait(false);
+            await connection.SendAsync(LoadRunner.SmallEchoSize, timeout.Token).ConfigureAwait(false);
+            return await connection.ReceiveExactlyAsync(LoadRunner.SmallEchoSize, timeout.Token).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ChurnWorkload.IsConnectionFailure(ex))
+        catch (Exception ex) when (ChurnWorkload.IsConnectionFailure(ex) || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
         {
             return false;
         }

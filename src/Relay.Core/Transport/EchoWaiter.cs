@@ -3,14 +3,17 @@ using System.Threading.Tasks.Sources;
 namespace Relay.Core.Transport;
 
 /// <summary>
-/// One reusable wait of <see cref="EchoEndpoint"/>: a read's (with a byte count) or a write's. Continuations run on
-/// the thread pool, never inline under the endpoint's lock.
+/// One reusable wait of <see cref="EchoEndpoint"/>: a read's (with a byte count) or a write's. The waiter completes
+/// on the thread pool, never inline under the endpoint's lock, and queues itself as the work item: the
+/// RunContinuationsAsynchronously route allocates a callback object per completion (about 100 bytes a message).
 /// </summary>
-internal sealed class EchoWaiter : IValueTaskSource<int>, IValueTaskSource
+internal sealed class EchoWaiter : IValueTaskSource<int>, IValueTaskSource, IThreadPoolWorkItem
 {
-    private ManualResetValueTaskSourceCore<int> _core = new() { RunContinuationsAsynchronously = true };
+    private ManualResetValueTaskSourceCore<int> _core;
     private CancellationTokenRegistration _registration;
     private EchoEndpoint? _owner;
+    private int _result;
+    private Exception? _error;
 
     /// <summary>Starts a wait (the caller holds the endpoint's lock) and returns its read-shaped task.</summary>
     public ValueTask<int> WaitAsync(EchoEndpoint owner, CancellationToken cancellationToken)
@@ -39,7 +42,8 @@ internal sealed class EchoWaiter : IValueTaskSource<int>, IValueTaskSource
                 var waiter = (EchoWaiter)state!;
                 if (waiter._owner!.TryCancel(waiter))
                 {
-                    waiter._core.SetException(new OperationCanceledException(token));
+                    waiter._error = new OperationCanceledException(token);
+                    ThreadPool.UnsafeQueueUserWorkItem(waiter, preferLocal: false);
                 }
             }, this);
         }
@@ -49,13 +53,28 @@ internal sealed class EchoWaiter : IValueTaskSource<int>, IValueTaskSource
     public void Complete(int result)
     {
         _registration.Unregister();
-        _core.SetResult(result);
+        _result = result;
+        _error = null;
+        ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: true);
     }
 
     public void Fail(Exception exception)
     {
         _registration.Unregister();
-        _core.SetException(exception);
+        _error = exception;
+        ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: true);
+    }
+
+    void IThreadPoolWorkItem.Execute()
+    {
+        if (_error is { } error)
+        {
+            _core.SetException(error);
+        }
+        else
+        {
+            _core.SetResult(_result);
+        }
     }
 
     public int GetResult(short token) => _core.GetResult(token);
