@@ -15,6 +15,11 @@ internal static class BenchCommand
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
         var progress = options.Quiet ? null : new ProgressLine();
+        if (options.Load.Client.Insecure && !options.Quiet)
+        {
+            await Console.Error.WriteLineAsync("relay: warning: -k/--insecure: TLS certificates are not checked").ConfigureAwait(false);
+        }
+
         LoadResult result;
         try
         {
