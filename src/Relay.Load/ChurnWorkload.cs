@@ -14,19 +14,18 @@ internal static class ChurnWorkload
     public static async Task<LoadResult> RunAsync(LoadOptions options, LoadCounters counters, CancellationToken cancellationToken)
     {
         var clients = LoadRunner.ClientsFor(options);
-        var workers = new Task<LatencyRecorder>[Math.Max(1, options.Connections)];
+        // One histogram for all workers, under a lock: a few hundred KB each would add up with thousands of workers,
+        // and one record per connection is far too rare to contend.
+        var latencies = new LatencyRecorder();
+        var workers = new Task[Math.Max(1, options.Connections)];
         var started = Stopwatch.GetTimestamp();
         for (var i = 0; i < workers.Length; i++)
         {
             var client = clients[i % clients.Length];
-            workers[i] = Task.Run(() => WorkAsync(options.Url, client, started, options.Duration, counters, cancellationToken), cancellationToken);
+            workers[i] = Task.Run(() => WorkAsync(options.Url, client, started, options.Duration, latencies, counters, cancellationToken), cancellationToken);
         }
 
-        var latencies = new LatencyRecorder();
-        foreach (var worker in workers)
-        {
-            latencies.Add(await worker.ConfigureAwait(false));
-        }
+        await Task.WhenAll(workers).ConfigureAwait(false);
 
         return latencies.Describe(new LoadResult
         {
@@ -39,15 +38,19 @@ internal static class ChurnWorkload
         });
     }
 
-    private static async Task<LatencyRecorder> WorkAsync(Uri url, ClientOptions client, long started, TimeSpan duration, LoadCounters counters, CancellationToken cancellationToken)
+    private static async Task WorkAsync(Uri url, ClientOptions client, long started, TimeSpan duration, LatencyRecorder latencies, LoadCounters counters, CancellationToken cancellationToken)
     {
-        var latencies = new LatencyRecorder();
         while (Stopwatch.GetElapsedTime(started) < duration && !cancellationToken.IsCancellationRequested)
         {
             var begun = Stopwatch.GetTimestamp();
             if (await TryOneAsync(url, client, cancellationToken).ConfigureAwait(false))
             {
-                latencies.Record(Stopwatch.GetElapsedTime(begun));
+                var elapsed = Stopwatch.GetElapsedTime(begun);
+                lock (latencies)
+                {
+                    latencies.Record(elapsed);
+                }
+
                 counters.AddOperation();
                 counters.AddBytes(LoadRunner.SmallEchoSize);
             }
@@ -56,8 +59,6 @@ internal static class ChurnWorkload
                 counters.AddFailure();
             }
         }
-
-        return latencies;
     }
 
     /// <summary>One connection's life; false when any step failed.</summary>

@@ -3,8 +3,8 @@ using HdrHistogram;
 namespace Relay.Load;
 
 /// <summary>
-/// Latencies in nanoseconds in an HdrHistogram (3 significant digits, up to one minute). Not thread-safe: each worker
-/// records into its own and the run adds them up at the end.
+/// Latencies in nanoseconds in an HdrHistogram (3 significant digits, up to one minute; about 400 KB). Not
+/// thread-safe: concurrent recorders take a lock around <see cref="Record"/>.
 /// </summary>
 internal sealed class LatencyRecorder
 {
@@ -19,8 +19,6 @@ internal sealed class LatencyRecorder
 
     public void Record(TimeSpan elapsed) =>
         _histogram.RecordValue(Math.Clamp(elapsed.Ticks * 100, 1, HighestNanoseconds));
-
-    public void Add(LatencyRecorder other) => _histogram.Add(other._histogram);
 
     /// <summary>Fills the latency fields of <paramref name="result"/>.</summary>
     public LoadResult Describe(LoadResult result)
