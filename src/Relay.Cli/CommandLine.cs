@@ -21,6 +21,8 @@ internal static class CommandLine
           relay --binary -B 65536 - wss://host/path            stdin/stdout ⇄ WebSocket (SSH ProxyCommand)
           relay -b --exit-on-eof ws-l:0.0.0.0:8081 tcp:127.0.0.1:22   WebSocket server ⇄ TCP target
           relay -b tcp-l:127.0.0.1:2222 wss://host/path        local TCP port ⇄ WebSocket
+          relay -b ws-l:127.0.0.1:8081 echo:                    WebSocket server that echoes (for benchmarks)
+          relay bench ws://127.0.0.1:8081/ --workload rtt       load generator; see relay bench --help
 
         Exit codes: 0 normal end, 1 runtime failure, 2 usage error.
         """;
@@ -39,7 +41,7 @@ internal static class CommandLine
     private static readonly Option<string?> s_maxMessageSize = new("--max-message-size") { Description = "Close with 1009 when an incoming message is larger; 0 = unlimited [default: 0]", HelpName = "BYTES" };
     private static readonly Option<bool> s_quiet = new("-q") { Description = "Print nothing but errors" };
     private static readonly Option<bool> s_verbose = new("-v") { Description = "Log every session; stack traces on failure" };
-    private static readonly Argument<string[]> s_specifiers = new("specifiers") { Description = "Two addresses: - | ws[s]://… | ws-l:HOST:PORT | tcp:HOST:PORT | tcp-l:HOST:PORT | unix:PATH", Arity = ArgumentArity.ZeroOrMore };
+    private static readonly Argument<string[]> s_specifiers = new("specifiers") { Description = "Two addresses: - | ws[s]://… | ws-l:HOST:PORT | tcp:HOST:PORT | tcp-l:HOST:PORT | unix:PATH | echo:", Arity = ArgumentArity.ZeroOrMore };
 
     private static readonly RootCommand s_root = CreateRoot();
 
@@ -64,6 +66,11 @@ internal static class CommandLine
 
     public static ParseOutcome Parse(string[] args)
     {
+        if (args.Length > 0 && args[0] == "bench")
+        {
+            return BenchCommandLine.Parse(args[1..]);
+        }
+
         if (UnsupportedOptions.FindFirst(args, TakesValue) is { } unsupported)
         {
             return Usage($"{unsupported} is a websocat option that relay does not support; see relay --help");
@@ -124,14 +131,14 @@ internal static class CommandLine
             case (SpecifierKind.Stdio, SpecifierKind.WebSocketClient):
                 mode = Mode.StdioClient;
                 break;
-            case (SpecifierKind.WebSocketListener, SpecifierKind.Tcp or SpecifierKind.Unix):
+            case (SpecifierKind.WebSocketListener, SpecifierKind.Tcp or SpecifierKind.Unix or SpecifierKind.Echo):
                 mode = Mode.WebSocketForwarder;
                 break;
             case (SpecifierKind.TcpListener, SpecifierKind.WebSocketClient):
                 mode = Mode.TcpForwarder;
                 break;
             default:
-                return Usage($"relay does not relay '{left.Text}' to '{right.Text}'; supported: - ws[s]://…, ws-l:HOST:PORT tcp:HOST:PORT (or unix:PATH), tcp-l:HOST:PORT ws[s]://…");
+                return Usage($"relay does not relay '{left.Text}' to '{right.Text}'; supported: - ws[s]://…, ws-l:HOST:PORT tcp:HOST:PORT (or unix:PATH or echo:), tcp-l:HOST:PORT ws[s]://…");
         }
 
         var relay = new RelayOptions
@@ -160,10 +167,10 @@ internal static class CommandLine
         s_root.Options.FirstOrDefault(o => o.Name == token || o.Aliases.Contains(token)) is { } option
         && option.ValueType != typeof(bool);
 
-    private static ParseOutcome.UsageError Usage(string message) =>
+    internal static ParseOutcome.UsageError Usage(string message) =>
         new(message.Replace("\r", "\\r", StringComparison.Ordinal).Replace("\n", "\\n", StringComparison.Ordinal));
 
-    private static bool TryBytes(string? value, string name, long fallback, long min, long max, out long bytes, out string? error)
+    internal static bool TryBytes(string? value, string name, long fallback, long min, long max, out long bytes, out string? error)
     {
         error = null;
         bytes = fallback;
@@ -181,7 +188,7 @@ internal static class CommandLine
         return true;
     }
 
-    private static bool TrySeconds(string? value, string name, double fallback, out TimeSpan seconds, out string? error)
+    internal static bool TrySeconds(string? value, string name, double fallback, out TimeSpan seconds, out string? error)
     {
         error = null;
         seconds = TimeSpan.FromSeconds(fallback);
@@ -200,7 +207,7 @@ internal static class CommandLine
         return true;
     }
 
-    private static bool TryHeaders(string[] values, out IReadOnlyList<KeyValuePair<string, string>> headers, out string? error)
+    internal static bool TryHeaders(string[] values, out IReadOnlyList<KeyValuePair<string, string>> headers, out string? error)
     {
         var list = new List<KeyValuePair<string, string>>();
         headers = list;

@@ -1,9 +1,11 @@
 namespace Relay.Cli;
 
-/// <summary>What a command line means: options to run with, text to print (help, version), or a usage error.</summary>
+/// <summary>What a command line means: options to run with, a benchmark to run, text to print (help, version), or a usage error.</summary>
 internal abstract record ParseOutcome
 {
     internal sealed record Run(CliOptions Options) : ParseOutcome;
+
+    internal sealed record Bench(BenchOptions Options) : ParseOutcome;
 
     internal sealed record Print(string Text) : ParseOutcome;
 

@@ -24,6 +24,8 @@ internal static class Program
                 return ExitCodes.Usage;
             case ParseOutcome.Run run:
                 return await RunAsync(run.Options).ConfigureAwait(false);
+            case ParseOutcome.Bench bench:
+                return await BenchCommand.RunAsync(bench.Options).ConfigureAwait(false);
             default:
                 return ExitCodes.Failure;
         }
@@ -133,6 +135,10 @@ internal static class Program
         return new IPEndPoint(addresses.Length > 0 ? addresses[0] : IPAddress.Loopback, listen.Port);
     }
 
-    private static Target TargetOf(Specifier target) =>
-        target.Kind == SpecifierKind.Unix ? Target.Unix(target.Path) : Target.Tcp(target.Host, target.Port);
+    private static Target TargetOf(Specifier target) => target.Kind switch
+    {
+        SpecifierKind.Unix => Target.Unix(target.Path),
+        SpecifierKind.Echo => Target.Echo,
+        _ => Target.Tcp(target.Host, target.Port),
+    };
 }

@@ -11,10 +11,12 @@ internal enum SpecifierKind
     Tcp,
     TcpListener,
     Unix,
+    /// <summary><c>echo:</c>: each session echoes its own bytes (the forwarder's target only; for benchmarks).</summary>
+    Echo,
 }
 
 /// <summary>One parsed positional specifier: <c>-</c>, <c>ws[s]://…</c>, <c>ws-l:HOST:PORT</c>, <c>tcp:HOST:PORT</c>,
-/// <c>tcp-l:HOST:PORT</c> or <c>unix:PATH</c>.</summary>
+/// <c>tcp-l:HOST:PORT</c>, <c>unix:PATH</c> or <c>echo:</c>.</summary>
 internal sealed record Specifier(SpecifierKind Kind, string Text, string Host = "", int Port = 0, Uri? Uri = null, string Path = "")
 {
     /// <summary>Parses one specifier, or returns the usage message that says what is wrong with it.</summary>
@@ -52,12 +54,17 @@ internal sealed record Specifier(SpecifierKind Kind, string Text, string Host = 
             }
         }
 
+        if (text.Equals("echo:", StringComparison.OrdinalIgnoreCase))
+        {
+            return new Specifier(SpecifierKind.Echo, text);
+        }
+
         if (text.StartsWith("unix:", StringComparison.OrdinalIgnoreCase) && text.Length > 5)
         {
             return new Specifier(SpecifierKind.Unix, text, Path: text[5..]);
         }
 
-        error = $"unsupported specifier '{text}': use -, ws://…, wss://…, ws-l:HOST:PORT, tcp:HOST:PORT, tcp-l:HOST:PORT or unix:PATH";
+        error = $"unsupported specifier '{text}': use -, ws://…, wss://…, ws-l:HOST:PORT, tcp:HOST:PORT, tcp-l:HOST:PORT, unix:PATH or echo:";
         return null;
     }
 

@@ -9,6 +9,9 @@ public sealed record LoadResult
 
     public TimeSpan Elapsed { get; init; }
 
+    /// <summary><see cref="Elapsed"/> in seconds, for JSON readers.</summary>
+    public double ElapsedSeconds => Elapsed.TotalSeconds;
+
     /// <summary>Payload bytes moved (upload: sent and accepted; download: received).</summary>
     public long Bytes { get; init; }
 

@@ -46,7 +46,7 @@ public sealed class WebSocketForwarder : RelayListener
                 return null;
             }
 
-            SocketEndpoint target;
+            ByteEndpoint target;
             try
             {
                 target = await _target.ConnectAsync(handshake.Token).ConfigureAwait(false);
