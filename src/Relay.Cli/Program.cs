@@ -33,6 +33,12 @@ internal static class Program
 
     private static async Task<int> RunAsync(CliOptions options)
     {
+        if (int.TryParse(Environment.GetEnvironmentVariable("RELAY_INJECT_DELAY_US"), out var injectedMicroseconds) && injectedMicroseconds > 0)
+        {
+            // The benchmark gate's self-test (bench/README.md): a known slowdown the gate must catch.
+            options = options with { Relay = options.Relay with { InjectedDelayPerMessage = TimeSpan.FromMicroseconds(injectedMicroseconds) } };
+        }
+
         if (options.Mode == Mode.StdioClient)
         {
             // stdout carries the session's bytes, and closing descriptor 1 (StreamEndpoint.ForStdio) is the EOF the

@@ -40,6 +40,12 @@ public sealed record RelayOptions
 
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 
+    /// <summary>
+    /// A deliberate busy delay after every message in each direction, zero in normal use. It exists so the benchmark
+    /// gate can prove it catches a slowdown (the CLI sets it from RELAY_INJECT_DELAY_US); it costs one comparison.
+    /// </summary>
+    public TimeSpan InjectedDelayPerMessage { get; init; }
+
     /// <summary>Where the directions rent their buffers; tests pass a pool that tracks every rent and return.</summary>
     public ArrayPool<byte> BufferPool { get; init; } = ArrayPool<byte>.Shared;
 

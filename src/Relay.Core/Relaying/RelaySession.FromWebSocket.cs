@@ -195,6 +195,7 @@ public sealed partial class RelaySession
                 }
 
                 end += read;
+                InjectDelay();
                 Volatile.Write(ref _lastInbound, _options.TimeProvider.GetTimestamp());
             }
         }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using Relay.Core.Framing;
@@ -103,6 +104,7 @@ public sealed partial class RelaySession
                 }
 
                 _bytesToWebSocket += read;
+                InjectDelay();
                 if (_bytes.SupportsZeroByteReads && read < _options.MaxPayloadPerRead)
                 {
                     // A short read drained the source: return the buffer so an idle session holds nothing, and wait
@@ -120,6 +122,19 @@ public sealed partial class RelaySession
             if (buffer is not null)
             {
                 pool.Return(buffer);
+            }
+        }
+    }
+
+    /// <summary>The benchmark gate's self-test: burn <see cref="RelayOptions.InjectedDelayPerMessage"/>, if any.</summary>
+    private void InjectDelay()
+    {
+        if (_options.InjectedDelayPerMessage > TimeSpan.Zero)
+        {
+            var until = Stopwatch.GetTimestamp() + (long)(_options.InjectedDelayPerMessage.TotalSeconds * Stopwatch.Frequency);
+            while (Stopwatch.GetTimestamp() < until)
+            {
+                Thread.SpinWait(20);
             }
         }
     }
