@@ -17,4 +17,8 @@ public sealed record ClientOptions
 
     /// <summary>Bound on DNS, TCP connect, TLS and the upgrade together.</summary>
     public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>Local address to connect from (port chosen by the kernel); null = any. The load generator spreads
+    /// sessions over several 127.0.0.x this way so that one source address does not run out of ports.</summary>
+    public System.Net.IPAddress? LocalAddress { get; init; }
 }

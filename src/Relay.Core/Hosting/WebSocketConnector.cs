@@ -28,6 +28,11 @@ public static class WebSocketConnector
         try
         {
             socket.NoDelay = true;
+            if (options.LocalAddress is not null)
+            {
+                LocalBinding.Bind(socket, options.LocalAddress);
+            }
+
             try
             {
                 await socket.ConnectAsync(endPoint, token).ConfigureAwait(false);
