@@ -10,7 +10,7 @@ public static class ChartWriter
         var written = new List<string>();
         Bars(run, directory, "throughput.png", "Throughput (MB/s, median)", ["upload.mbps", "download.mbps", "ssh.scp_mbps"], written);
         Bars(run, directory, "cpu.png", "Relay CPU seconds per GiB (median)", ["upload.cpu_s_per_gib", "download.cpu_s_per_gib"], written);
-        Bars(run, directory, "rss-per-session.png", "Resident memory per idle session (KiB, median)", ["idle.rss_per_session_kib"], written);
+        Bars(run, directory, "rss-per-session.png", "Memory per idle session (KiB, median; VmRSS and Pss)", ["idle.rss_per_session_kib", "idle.pss_per_session_kib"], written);
         Latency(run, directory, written);
         return written;
     }
@@ -68,7 +68,8 @@ public static class ChartWriter
             var scale = sample.Percentiles.Max(point => point[0]) <= 1 ? 100 : 1;
             var points = sample.Percentiles.Where(point => point[0] * scale < 100).ToArray();
             var xs = points.Select(point => Math.Log10(100 / (100 - point[0] * scale))).ToArray();
-            var ys = points.Select(point => point[1]).ToArray();
+            // A log scale: the tails of slow relays would flatten everyone else's curve.
+            var ys = points.Select(point => Math.Log10(Math.Max(point[1], 1))).ToArray();
             var line = plot.Add.ScatterLine(xs, ys);
             line.LegendText = relay;
             any = true;
@@ -82,10 +83,13 @@ public static class ChartWriter
         string[] labels = ["0", "90", "99", "99.9", "99.99", "99.999"];
         plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(
             labels.Select((label, i) => new Tick(i, label)).ToArray());
+        double[] micros = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1_000, 2_000, 5_000, 10_000, 20_000, 50_000, 100_000];
+        plot.Axes.Left.TickGenerator = new ScottPlot.TickGenerators.NumericManual(
+            micros.Select(value => new Tick(Math.Log10(value), value.ToString("N0", System.Globalization.CultureInfo.InvariantCulture))).ToArray());
         plot.XLabel("percentile");
-        plot.YLabel("round trip (µs)");
+        plot.YLabel("round trip (µs, log scale)");
         plot.Title("64 B round trips through an echo target");
-        plot.ShowLegend();
+        plot.ShowLegend(Alignment.UpperLeft);
         Save(plot, directory, "rtt-percentiles.png", written);
     }
 

@@ -60,23 +60,31 @@ public static class ProcessTree
     }
 
     /// <summary>Sum of VmRSS over the tree, in KiB (shared pages of forked children count once per process).</summary>
-    public static long ResidentKibibytes(int rootPid)
+    public static long ResidentKibibytes(int rootPid) => SumKibibytes(rootPid, "status", "VmRSS:");
+
+    /// <summary>
+    /// Sum of Pss (proportional set size) over the tree, in KiB: a page shared by k processes counts 1/k in each, so
+    /// the forked children of socat or websockify are charged for what they add, not for the libraries they share.
+    /// </summary>
+    public static long ProportionalKibibytes(int rootPid) => SumKibibytes(rootPid, "smaps_rollup", "Pss:");
+
+    private static long SumKibibytes(int rootPid, string file, string field)
     {
         long total = 0;
         foreach (var pid in Members(rootPid))
         {
             try
             {
-                foreach (var line in File.ReadLines($"/proc/{pid}/status"))
+                foreach (var line in File.ReadLines($"/proc/{pid}/{file}"))
                 {
-                    if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
+                    if (line.StartsWith(field, StringComparison.Ordinal))
                     {
-                        total += long.Parse(line["VmRSS:".Length..].Trim().Split(' ')[0], CultureInfo.InvariantCulture);
+                        total += long.Parse(line[field.Length..].Trim().Split(' ')[0], CultureInfo.InvariantCulture);
                         break;
                     }
                 }
             }
-            catch (IOException)
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
                 // The process ended between the listing and the read.
             }

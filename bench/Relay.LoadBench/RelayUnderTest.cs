@@ -73,6 +73,9 @@ public sealed class RelayUnderTest : IAsyncDisposable
     /// <summary>VmRSS of the relay's process tree in KiB (0 for <c>direct</c>).</summary>
     public long ResidentKibibytes() => Pid is { } pid ? ProcessTree.ResidentKibibytes(pid) : 0;
 
+    /// <summary>Pss of the relay's process tree in KiB (0 for <c>direct</c>).</summary>
+    public long ProportionalKibibytes() => Pid is { } pid ? ProcessTree.ProportionalKibibytes(pid) : 0;
+
     /// <summary>
     /// Waits (bounded) until the per-connection children of a forking relay have exited, so that their CPU time
     /// has been reaped into the parent's cutime/cstime before it is read.

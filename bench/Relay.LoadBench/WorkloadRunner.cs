@@ -35,12 +35,13 @@ public sealed class WorkloadRunner(BenchPlan plan)
             var options = Options(relay, relayProcess.Port, workload, idleSessions);
             var metrics = new Dictionary<string, double>();
             var baseResident = relayProcess.ResidentKibibytes();
+            var baseProportional = relayProcess.ProportionalKibibytes();
             var cpuBefore = relayProcess.CpuSeconds();
             using var sampler = new CancellationTokenSource();
-            var peakResident = workload == BenchPlan.Idle ? SamplePeakResidentAsync(relayProcess, sampler.Token) : Task.FromResult(0L);
+            var peakMemory = workload == BenchPlan.Idle ? SamplePeakMemoryAsync(relayProcess, sampler.Token) : Task.FromResult((0L, 0L));
             var result = await LoadRunner.RunAsync(options, cancellationToken);
             await sampler.CancelAsync();
-            var holdResident = await peakResident;
+            var (holdResident, holdProportional) = await peakMemory;
             await relayProcess.SettleAsync(cancellationToken);
             var cpu = relayProcess.CpuSeconds() - cpuBefore;
             switch (workload)
@@ -72,6 +73,7 @@ public sealed class WorkloadRunner(BenchPlan plan)
                     metrics["idle.rss_base_kib"] = baseResident;
                     metrics["idle.rss_hold_kib"] = holdResident;
                     metrics["idle.rss_per_session_kib"] = (holdResident - baseResident) / (double)idleSessions;
+                    metrics["idle.pss_per_session_kib"] = (holdProportional - baseProportional) / (double)idleSessions;
                     metrics["idle.live"] = result.Live;
                     metrics["idle.failures"] = result.Failures;
                     break;
@@ -106,21 +108,23 @@ public sealed class WorkloadRunner(BenchPlan plan)
         SourceAddresses = Enumerable.Range(2, plan.SourceAddressCount).Select(i => new IPAddress([127, 0, 0, (byte)i])).ToList(),
     };
 
-    /// <summary>The highest VmRSS of the relay's tree while the idle sessions are held.</summary>
-    private static async Task<long> SamplePeakResidentAsync(RelayUnderTest relay, CancellationToken cancellationToken)
+    /// <summary>The highest VmRSS and Pss of the relay's tree while the idle sessions are held.</summary>
+    private static async Task<(long Resident, long Proportional)> SamplePeakMemoryAsync(RelayUnderTest relay, CancellationToken cancellationToken)
     {
-        long peak = 0;
+        long resident = 0, proportional = 0;
         try
         {
             while (true)
             {
-                peak = Math.Max(peak, relay.ResidentKibibytes());
-                await Task.Delay(100, cancellationToken);
+                resident = Math.Max(resident, relay.ResidentKibibytes());
+                proportional = Math.Max(proportional, relay.ProportionalKibibytes());
+                // smaps_rollup walks page tables: sample a forking relay's hundreds of processes sparingly.
+                await Task.Delay(250, cancellationToken);
             }
         }
         catch (OperationCanceledException)
         {
-            return peak;
+            return (resident, proportional);
         }
     }
 }
