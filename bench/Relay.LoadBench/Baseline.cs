@@ -8,7 +8,7 @@ namespace Relay.LoadBench;
 /// </summary>
 public sealed record Baseline
 {
-    private static readonly JsonSerializerOptions s_json = new() { WriteIndented = true };
+    private static readonly JsonSerializerOptions s_json = new() { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     public string Note { get; init; } = "";
 

@@ -47,7 +47,7 @@ Console.CancelKeyPress += (_, e) =>
 };
 
 var run = await new BenchRun(plan, relays, relayBinary, Console.Out).RunAsync(stop.Token);
-await File.WriteAllTextAsync(Path.Combine(output, "results.json"), JsonSerializer.Serialize(run, new JsonSerializerOptions { WriteIndented = true, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals }));
+await File.WriteAllTextAsync(Path.Combine(output, "results.json"), JsonSerializer.Serialize(run, new JsonSerializerOptions { WriteIndented = true, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }));
 var report = MarkdownReport.Write(run);
 await File.WriteAllTextAsync(Path.Combine(output, "results.md"), report);
 var charts = ChartWriter.Write(run, output);
