@@ -10,13 +10,13 @@ public static class ChartWriter
         var written = new List<string>();
         Bars(run, directory, "throughput.png", "Throughput (MB/s, median)", ["upload.mbps", "download.mbps", "ssh.scp_mbps"], written);
         Bars(run, directory, "cpu.png", "Relay CPU seconds per GiB (median)", ["upload.cpu_s_per_gib", "download.cpu_s_per_gib"], written);
-        Bars(run, directory, "rss-per-session.png", "Memory per idle session (KiB, median; VmRSS and Pss)", ["idle.rss_per_session_kib", "idle.pss_per_session_kib"], written);
+        Bars(run, directory, "rss-per-session.png", "Memory per idle session (KiB, median, log scale; VmRSS and Pss)", ["idle.rss_per_session_kib", "idle.pss_per_session_kib"], written, logScale: true);
         Latency(run, directory, written);
         return written;
     }
 
     /// <summary>Grouped bars: one group per relay, one bar per metric.</summary>
-    private static void Bars(RunRecord run, string directory, string file, string title, string[] metrics, List<string> written)
+    private static void Bars(RunRecord run, string directory, string file, string title, string[] metrics, List<string> written, bool logScale = false)
     {
         var relays = run.Relays.Where(relay => run.Summary.Any(row => row.Relay == relay && metrics.Contains(row.Metric))).ToList();
         if (relays.Count == 0)
@@ -34,7 +34,9 @@ public static class ChartWriter
                 var row = run.Summary.FirstOrDefault(row => row.Relay == relays[r] && row.Metric == metrics[m]);
                 if (row is not null && double.IsFinite(row.Median))
                 {
-                    bars.Add(new Bar { Position = r * (metrics.Length + 1) + m, Value = row.Median, FillColor = palette.GetColor(m) });
+                    // Log scale: Relay's ~10 KiB per session next to websockify's ~30 MiB would be an invisible bar.
+                    var value = logScale ? Math.Log10(Math.Max(row.Median, 1)) : row.Median;
+                    bars.Add(new Bar { Position = r * (metrics.Length + 1) + m, Value = value, FillColor = palette.GetColor(m) });
                 }
             }
         }
@@ -47,6 +49,12 @@ public static class ChartWriter
 
         var ticks = relays.Select((relay, r) => new Tick(r * (metrics.Length + 1) + (metrics.Length - 1) / 2.0, relay)).ToArray();
         plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(ticks);
+        if (logScale)
+        {
+            plot.Axes.Left.TickGenerator = new ScottPlot.TickGenerators.NumericManual(
+                Enumerable.Range(0, 7).Select(power => new Tick(power, Math.Pow(10, power).ToString("N0", System.Globalization.CultureInfo.InvariantCulture))).ToArray());
+        }
+
         plot.Axes.Margins(bottom: 0);
         plot.Title(title);
         Save(plot, directory, file, written);
