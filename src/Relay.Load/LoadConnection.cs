@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using System.Runtime.CompilerServices;
 using Relay.Core.Framing;
 using Relay.Core.Hosting;
@@ -66,26 +64,10 @@ internal sealed class LoadConnection : IAsyncDisposable
             throw new ArgumentException($"unsupported scheme '{url.Scheme}': use ws://, wss:// or tcp://", nameof(url));
         }
 
-        var host = url.IdnHost;
-        EndPoint endPoint = IPAddress.TryParse(host, out var address) ? new IPEndPoint(address, url.Port) : new DnsEndPoint(host, url.Port);
-        var socket = endPoint is IPEndPoint ip ? new Socket(ip.AddressFamily, SocketType.Stream, ProtocolType.Tcp) : new Socket(SocketType.Stream, ProtocolType.Tcp);
-        try
-        {
-            if (client.LocalAddress is not null)
-            {
-                LocalBinding.Bind(socket, client.LocalAddress);
-            }
-
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            timeout.CancelAfter(client.ConnectTimeout);
-            await socket.ConnectAsync(endPoint, timeout.Token).ConfigureAwait(false);
-            return new LoadConnection(new SocketEndpoint(socket), webSocket: false, default, messageSize, receiveBufferSize);
-        }
-        catch
-        {
-            socket.Dispose();
-            throw;
-        }
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(client.ConnectTimeout);
+        var socket = await TcpDialer.ConnectAsync(url.IdnHost, url.Port, client.LocalAddress, timeout.Token).ConfigureAwait(false);
+        return new LoadConnection(new SocketEndpoint(socket), webSocket: false, default, messageSize, receiveBufferSize);
     }
 
     /// <summary>Sends one message of <paramref name="length"/> bytes: one masked binary frame with a fresh key (ws), or raw bytes (tcp).</summary>

@@ -1,4 +1,3 @@
-using System.Net;
 using System.Net.Sockets;
 using Relay.Core.Transport;
 
@@ -42,18 +41,6 @@ public sealed record Target(string? Host, int Port, string? UnixPath)
             }
         }
 
-        EndPoint endPoint = IPAddress.TryParse(Host, out var address) ? new IPEndPoint(address, Port) : new DnsEndPoint(Host!, Port);
-        var socket = endPoint is IPEndPoint ip ? new Socket(ip.AddressFamily, SocketType.Stream, ProtocolType.Tcp) : new Socket(SocketType.Stream, ProtocolType.Tcp);
-        try
-        {
-            socket.NoDelay = true;
-            await socket.ConnectAsync(endPoint, cancellationToken).ConfigureAwait(false);
-            return new SocketEndpoint(socket);
-        }
-        catch
-        {
-            socket.Dispose();
-            throw;
-        }
+        return new SocketEndpoint(await TcpDialer.ConnectAsync(Host!, Port, localAddress: null, cancellationToken).ConfigureAwait(false));
     }
 }

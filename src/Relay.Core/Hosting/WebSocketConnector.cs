@@ -1,4 +1,3 @@
-using System.Net;
 using System.Net.Security;
 using System.Net.Sockets;
 using System.Security.Authentication;
@@ -22,20 +21,13 @@ public static class WebSocketConnector
         var token = timeout.Token;
         var port = uri.IsDefaultPort || uri.Port < 0 ? (secure ? 443 : 80) : uri.Port;
         var host = uri.IdnHost;
-        EndPoint endPoint = IPAddress.TryParse(host, out var address) ? new IPEndPoint(address, port) : new DnsEndPoint(host, port);
-        var socket = endPoint is IPEndPoint ip ? new Socket(ip.AddressFamily, SocketType.Stream, ProtocolType.Tcp) : new Socket(SocketType.Stream, ProtocolType.Tcp);
+        Socket? socket = null;
         ByteEndpoint? endpoint = null;
         try
         {
-            socket.NoDelay = true;
-            if (options.LocalAddress is not null)
-            {
-                LocalBinding.Bind(socket, options.LocalAddress);
-            }
-
             try
             {
-                await socket.ConnectAsync(endPoint, token).ConfigureAwait(false);
+                socket = await TcpDialer.ConnectAsync(host, port, options.LocalAddress, token).ConfigureAwait(false);
             }
             catch (SocketException ex)
             {
@@ -74,7 +66,8 @@ public static class WebSocketConnector
 
             var prefix = await UpgradeAsync(endpoint, uri, options, token).ConfigureAwait(false);
             var result = (endpoint, prefix);
-            endpoint = null;
+            endpoint = null; // the caller owns it, and the socket under it, from here
+            socket = null;
             return result;
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
@@ -87,13 +80,14 @@ public static class WebSocketConnector
         }
         finally
         {
+            // Whatever was opened and not handed to the caller: the endpoint owns the socket once it exists.
             if (endpoint is not null)
             {
                 await endpoint.DisposeAsync().ConfigureAwait(false);
             }
-            else if (!socket.Connected)
+            else
             {
-                socket.Dispose();
+                socket?.Dispose();
             }
         }
     }
