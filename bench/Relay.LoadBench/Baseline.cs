@@ -12,7 +12,7 @@ public sealed record Baseline
 
     public string Note { get; init; } = "";
 
-    /// <summary>Metric key → median ratio relay ÷ socat-64k from a --check run.</summary>
+    /// <summary>Metric key → ratio relay ÷ socat-64k from --check runs.</summary>
     public Dictionary<string, double> Ratios { get; init; } = [];
 
     /// <summary>Metric key → accepted worsening of the ratio as a fraction; gated metrics are the ones listed.</summary>
@@ -40,7 +40,7 @@ public sealed record Baseline
 
         return new Baseline
         {
-            Note = $"relay ÷ socat-64k, median of per-repetition ratios from a '{run.Plan}' run at {run.Started:yyyy-MM-dd HH:mm} UTC; " +
+            Note = $"relay ÷ socat-64k, the middle-half geometric mean of per-repetition ratios from a '{run.Plan}' run at {run.Started:yyyy-MM-dd HH:mm} UTC; " +
                 "update with: dotnet run -c Release --project bench/Relay.LoadBench -- --check --update-baseline",
             Ratios = ratios,
             Tolerances = tolerances,

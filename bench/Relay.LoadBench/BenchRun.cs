@@ -14,14 +14,14 @@ public sealed class BenchRun(BenchPlan plan, IReadOnlyList<RelayDefinition> rela
         var started = DateTimeOffset.UtcNow;
         var loadBefore = LoadAverage.Read();
         log.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"loadbench {plan.Name}: {relays.Count} relays × {plan.Workloads.Count} workloads × {plan.Repetitions} repetitions; load {string.Join(' ', loadBefore)}"));
+            $"loadbench {plan.Name}: {relays.Count} relays × {plan.Workloads.Count} workloads × {plan.Repetitions} repetitions{(plan.MaxRepetitions > plan.Repetitions ? $" ({plan.MaxRepetitions} of upload, download and rtt)" : "")}; load {string.Join(' ', loadBefore)}"));
         var samples = new List<Sample>();
         var runner = new WorkloadRunner(plan);
         await using var ssh = new SshBench(plan, relayBinary);
-        for (var repetition = 0; repetition < plan.Repetitions; repetition++)
+        for (var repetition = 0; repetition < plan.MaxRepetitions; repetition++)
         {
             var order = relays.Skip(repetition % relays.Count).Concat(relays.Take(repetition % relays.Count)).ToList();
-            foreach (var workload in plan.Workloads)
+            foreach (var workload in plan.Workloads.Where(workload => repetition < plan.RepetitionsOf(workload)))
             {
                 foreach (var relay in order)
                 {

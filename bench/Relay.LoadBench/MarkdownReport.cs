@@ -26,7 +26,7 @@ public static class MarkdownReport
         }
 
         Line(text, $"");
-        Line(text, $"Each cell: median over repetitions, then (× socat-64k, × direct): the median of per-repetition ratios. ± is (max − min) ÷ median.");
+        Line(text, $"Each cell: median over repetitions, then (× socat-64k, × direct): the per-repetition ratios to the reference, averaged over their middle half (geometric mean, a quarter dropped at each end). ± is (max − min) ÷ median.");
         foreach (var workload in BenchPlan.AllWorkloads)
         {
             var metrics = run.Summary.Where(row => row.Metric.StartsWith(workload + ".", StringComparison.Ordinal))

@@ -15,6 +15,30 @@ public static class Statistics
         return sorted.Length % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
     }
 
+    /// <summary>
+    /// The geometric mean of the middle half of the values (a quarter dropped at each end, none when fewer than four):
+    /// for ratios measured pair by pair, as robust to an outlying pair as the median and steadier than it, because it
+    /// averages the middle instead of picking one value.
+    /// </summary>
+    public static double MidMeanRatio(IEnumerable<double> ratios)
+    {
+        var sorted = ratios.Where(value => double.IsFinite(value) && value > 0).Order().ToArray();
+        if (sorted.Length == 0)
+        {
+            return double.NaN;
+        }
+
+        var drop = sorted.Length / 4;
+        var middle = sorted.AsSpan(drop, sorted.Length - (2 * drop));
+        var sum = 0.0;
+        foreach (var value in middle)
+        {
+            sum += Math.Log(value);
+        }
+
+        return Math.Exp(sum / middle.Length);
+    }
+
     /// <summary>(max − min) ÷ median: how far repetitions disagree; 0 for fewer than two values.</summary>
     public static double Spread(IReadOnlyCollection<double> values)
     {

@@ -71,6 +71,6 @@ public static class Summarizer
         var references = ValuesByRepetition(samples, reference, metric);
         var ratios = values.Where(pair => references.TryGetValue(pair.Key, out var r) && r != 0)
             .Select(pair => pair.Value / references[pair.Key]);
-        return Statistics.Median(ratios);
+        return Statistics.MidMeanRatio(ratios);
     }
 }
