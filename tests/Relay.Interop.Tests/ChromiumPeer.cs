@@ -49,7 +49,7 @@ public sealed class ChromiumPeer : InteropPeer
     }
 
     /// <summary>Starts Chromium on the page with the WebSocket URL, mode and argument.</summary>
-    public static ChromiumPeer StartClient(string webSocketUrl, string mode, string? argument)
+    public static async Task<ChromiumPeer> StartClientAsync(string webSocketUrl, string mode, string? argument)
     {
         var chromiumPath = PeerFiles.Tool("chromium", "/usr/bin/chromium", "chromium");
         var peer = new ChromiumPeer();
@@ -94,7 +94,7 @@ public sealed class ChromiumPeer : InteropPeer
         }
         catch
         {
-            peer.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            await peer.DisposeAsync();
             throw;
         }
     }

@@ -16,9 +16,9 @@ public static class Peers
     public const string Dotnet = "dotnet";
 
     /// <summary>Starts a client peer that connects to <paramref name="url"/> and runs <paramref name="mode"/>.</summary>
-    public static InteropPeer StartClient(string peer, string url, string mode, string? argument = null) => peer switch
+    public static async Task<InteropPeer> StartClientAsync(string peer, string url, string mode, string? argument = null) => peer switch
     {
-        Chromium => ChromiumPeer.StartClient(url, mode, argument),
+        Chromium => await ChromiumPeer.StartClientAsync(url, mode, argument),
         Dotnet => DotnetPeer.StartClient(url, mode, argument),
         _ => ProcessPeer.Start(peer, argument is null ? ["client", url, mode] : ["client", url, mode, argument]),
     };
