@@ -36,14 +36,21 @@ public sealed class FrameTap : IAsyncDisposable
     public int ToClient(int opcode) => Volatile.Read(ref _toClient[opcode]);
 
     /// <summary>Waits until the server has sent at least <paramref name="count"/> frames with <paramref name="opcode"/>.</summary>
-    public async Task WaitToClientAsync(int opcode, int count, CancellationToken cancellationToken)
+    public Task WaitToClientAsync(int opcode, int count, CancellationToken cancellationToken) =>
+        WaitAsync(_toClient, "server", opcode, count, cancellationToken);
+
+    /// <summary>Waits until the client has sent at least <paramref name="count"/> frames with <paramref name="opcode"/>.</summary>
+    public Task WaitToServerAsync(int opcode, int count, CancellationToken cancellationToken) =>
+        WaitAsync(_toServer, "client", opcode, count, cancellationToken);
+
+    private async Task WaitAsync(int[] counts, string sender, int opcode, int count, CancellationToken cancellationToken)
     {
         while (true)
         {
             Task changed;
             lock (_gate)
             {
-                if (ToClient(opcode) >= count)
+                if (Volatile.Read(ref counts[opcode]) >= count)
                 {
                     return;
                 }
@@ -53,7 +60,7 @@ public sealed class FrameTap : IAsyncDisposable
 
             if (_running.IsCompleted)
             {
-                throw new InvalidOperationException($"the tapped connection ended after {ToClient(opcode)} of {count} frames with opcode {opcode}");
+                throw new InvalidOperationException($"the tapped connection ended after the {sender} sent {Volatile.Read(ref counts[opcode])} of {count} frames with opcode {opcode}");
             }
 
             await changed.WaitAsync(cancellationToken);

@@ -18,10 +18,16 @@ public sealed class WebSocketServerPeer : IDisposable
 {
     private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
     private readonly X509Certificate2? _certificate;
+    private readonly TimeSpan _keepAliveInterval;
 
-    public WebSocketServerPeer(X509Certificate2? certificate = null)
+    /// <param name="keepAliveInterval">
+    /// When positive, the server pings this often and aborts when a Pong does not come within 5 s (.NET's
+    /// <see cref="WebSocketCreationOptions.KeepAliveTimeout"/>); zero sends no pings.
+    /// </param>
+    public WebSocketServerPeer(X509Certificate2? certificate = null, TimeSpan keepAliveInterval = default)
     {
         _certificate = certificate;
+        _keepAliveInterval = keepAliveInterval;
         _listener.Start();
     }
 
@@ -58,7 +64,12 @@ public sealed class WebSocketServerPeer : IDisposable
         await using (stream)
         {
             var path = await AcceptUpgradeAsync(stream, cancellationToken);
-            using var webSocket = WebSocket.CreateFromStream(stream, new WebSocketCreationOptions { IsServer = true, KeepAliveInterval = TimeSpan.Zero });
+            using var webSocket = WebSocket.CreateFromStream(stream, new WebSocketCreationOptions
+            {
+                IsServer = true,
+                KeepAliveInterval = _keepAliveInterval,
+                KeepAliveTimeout = _keepAliveInterval > TimeSpan.Zero ? TimeSpan.FromSeconds(5) : Timeout.InfiniteTimeSpan,
+            });
             using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
             long received = 0;
             if (closeFirst is { } close)
