@@ -11,11 +11,22 @@ echo "built artifacts/relay/relay ($(du -h artifacts/relay/relay | cut -f1))"
 
 if [ "${1:-}" = "test" ]; then
   shift
-  # The interop tests drive real OpenSSH: install it when it is missing (Debian package names).
-  if ! command -v sshd >/dev/null 2>&1 && ! [ -x /usr/sbin/sshd ] || ! command -v ssh >/dev/null 2>&1; then
-    sudo_cmd=""; [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
-    DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq openssh-server openssh-client >/dev/null
+  # The interop tests drive real peers: OpenSSH, Chromium, python3-websockets (Debian packages) and node's ws (npm,
+  # pinned by tests/Relay.Interop.Tests/peers/package-lock.json). Install what is missing.
+  sudo_cmd=""; [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
+  missing=""
+  { command -v sshd >/dev/null 2>&1 || [ -x /usr/sbin/sshd ]; } || missing="$missing openssh-server"
+  command -v ssh >/dev/null 2>&1 || missing="$missing openssh-client"
+  command -v chromium >/dev/null 2>&1 || missing="$missing chromium"
+  /usr/bin/python3 -c 'import websockets' >/dev/null 2>&1 || missing="$missing python3-websockets"
+  command -v npm >/dev/null 2>&1 || missing="$missing nodejs npm"
+  if [ -n "$missing" ]; then
+    echo "installing test peers:$missing"
+    DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq $missing >/dev/null ||
+      { $sudo_cmd apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq $missing >/dev/null; }
   fi
+  [ -d tests/Relay.Interop.Tests/peers/node_modules/ws ] ||
+    (cd tests/Relay.Interop.Tests/peers && npm ci --no-audit --no-fund --loglevel=error)
   export RELAY_BIN="$PWD/artifacts/relay/relay"
   dotnet test Relay.sln -c Release --nologo "$@"
 fi
