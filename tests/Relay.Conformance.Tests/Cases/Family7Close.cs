@@ -143,6 +143,18 @@ public abstract class Family7CloseCases(RelayFixture relay) : ConformanceCases(r
         await ExpectEchoAsync(session, 3001, []);
     }
 
+    /// <summary>The byte side fails (a TCP reset): the relay closes the WebSocket with 1011 and ends the connection.</summary>
+    [Fact]
+    public async Task Family7_Close_Case7_12_ByteSideReset_Closes1011()
+    {
+        await using var session = await OpenAsync();
+        await session.SendAsync(session.Frame(Opcode.Binary, Before));
+        Assert.Equal(Before, await session.ReadByteSideAsync(Before.Length));
+        session.ByteSide.LingerState = new LingerOption(true, 0);
+        session.ByteSide.Close(); // with linger 0: a reset, not a FIN
+        await session.ExpectCloseAsync(CloseStatus.InternalError);
+    }
+
     /// <summary>
     /// The byte side gets <paramref name="relayed"/> and EOF; once it ends too, the relay echoes <paramref name="code"/>
     /// and closes the connection while the peer still holds its end open.
