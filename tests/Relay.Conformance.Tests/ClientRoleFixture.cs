@@ -36,6 +36,26 @@ public sealed partial class ClientRoleFixture : RelayFixture
 
     public override async Task<ConformanceSession> OpenSessionAsync(CancellationToken cancellationToken)
     {
+        var (client, server, key) = await AcceptUpgradeAsync(cancellationToken);
+        try
+        {
+            await server.SendAllAsync(HttpExchange.SwitchingProtocols(key), cancellationToken);
+            return new ConformanceSession(new RawWebSocketPeer(server, isClient: false), client, cancellationToken);
+        }
+        catch
+        {
+            client.Dispose();
+            server.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Connects a TCP client to the port forwarder and accepts the WebSocket connection relay opens for it; checks the
+    /// upgrade request and returns its key, leaving the answer to the caller.
+    /// </summary>
+    public async Task<(Socket Client, Socket Server, string Key)> AcceptUpgradeAsync(CancellationToken cancellationToken)
+    {
         var client = await HttpExchange.ConnectAsync(Port, cancellationToken);
         Socket? server = null;
         try
@@ -47,8 +67,7 @@ public sealed partial class ClientRoleFixture : RelayFixture
             Assert.Contains("\r\nSec-WebSocket-Version: 13\r\n", head, StringComparison.Ordinal);
             var key = KeyHeader().Match(head).Groups[1].Value;
             Assert.True(WebSocketAccept.IsValidKey(key), $"relay sent an invalid Sec-WebSocket-Key: {head}");
-            await server.SendAllAsync(HttpExchange.SwitchingProtocols(key), cancellationToken);
-            return new ConformanceSession(new RawWebSocketPeer(server, isClient: false), client, cancellationToken);
+            return (client, server, key);
         }
         catch
         {
