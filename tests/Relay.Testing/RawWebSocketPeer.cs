@@ -32,6 +32,9 @@ public sealed class RawWebSocketPeer : IAsyncDisposable
 
     public Socket Socket => _socket;
 
+    /// <summary>Whether this peer plays the client (and so masks what it sends and expects unmasked frames).</summary>
+    public bool IsClient => _isClient;
+
     /// <summary>Sends bytes exactly as given.</summary>
     public async Task SendRawAsync(ReadOnlyMemory<byte> bytes, CancellationToken cancellationToken = default)
     {
