@@ -7,7 +7,8 @@ internal static class Cuts
     public static List<int> For(int seed, int length)
     {
         var sizes = new List<int>();
-        var state = (uint)(seed * 2654435761u) ^ (uint)length ^ 0x9E3779B9u;
+        // xorshift32 never leaves 0, so the state must not start there (a fuzzer found the seed and length that did).
+        var state = ((uint)(seed * 2654435761u) ^ (uint)length ^ 0x9E3779B9u) | 1;
         var total = 0;
         while (total < length)
         {
