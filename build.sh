@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # ./build.sh        publish the Native AOT relay binary to artifacts/relay/relay
-# ./build.sh test   publish it, then run every test (unit, interop with real peers, CLI against the binary)
+# ./build.sh test   publish it, then run every test (unit, conformance, interop with real peers, CLI against the
+#                   binary) and a one-minute fuzz run of the parsers; extra arguments go to dotnet test and skip the fuzzing
 set -euo pipefail
 cd "$(dirname "$0")"
 rid=linux-x64
@@ -20,6 +21,7 @@ if [ "${1:-}" = "test" ]; then
   command -v chromium >/dev/null 2>&1 || missing="$missing chromium"
   /usr/bin/python3 -c 'import websockets' >/dev/null 2>&1 || missing="$missing python3-websockets"
   command -v npm >/dev/null 2>&1 || missing="$missing nodejs npm"
+  command -v afl-fuzz >/dev/null 2>&1 || missing="$missing afl++"
   if [ -n "$missing" ]; then
     echo "installing test peers:$missing"
     DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq $missing >/dev/null ||
@@ -28,5 +30,12 @@ if [ "${1:-}" = "test" ]; then
   [ -d tests/Relay.Interop.Tests/peers/node_modules/ws ] ||
     (cd tests/Relay.Interop.Tests/peers && npm ci --no-audit --no-fund --loglevel=error)
   export RELAY_BIN="$PWD/artifacts/relay/relay"
+  fuzz=$(( $# == 0 ))
   dotnet test Relay.sln -c Release --nologo "$@"
+  if [ "$fuzz" = 1 ]; then
+    # A short coverage-guided run of the frame and handshake parsers from the committed corpus (docs/fuzzing.md).
+    export PATH="$PATH:$HOME/.dotnet/tools"
+    command -v sharpfuzz >/dev/null 2>&1 || dotnet tool install --global SharpFuzz.CommandLine --version 2.3.0 >/dev/null
+    if fuzz/run.sh 30; then echo "fuzz: passed"; else echo "fuzz: FAILED"; exit 1; fi
+  fi
 fi

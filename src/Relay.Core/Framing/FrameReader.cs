@@ -30,6 +30,9 @@ public static class FrameReader
     /// <summary>RFC 6455 §5.5: "All control frames MUST have a payload length of 125 bytes or less".</summary>
     public const int MaxControlPayloadLength = 125;
 
+    /// <summary>The largest length the 7-bit field carries itself; 126 and 127 announce a 16- or 64-bit length.</summary>
+    private const int MaxSevenBitLength = 125;
+
     /// <summary>Reads a header from the start of <paramref name="buffer"/>, which may be split anywhere across segments.</summary>
     public static FrameReadStatus TryReadHeader(in ReadOnlySequence<byte> buffer, WebSocketRole role, out FrameHeader header, out ushort closeCode)
     {
@@ -100,9 +103,17 @@ public static class FrameReader
 
         long payloadLength = length7;
         var offset = 2;
+        // RFC 6455 §5.2: "the minimal number of bytes MUST be used to encode the length" (126, 0, 124 is not a length
+        // of 124). A non-minimal length is refused like any other malformed header; this also keeps every header that
+        // reads writing back (FrameWriter) to the same bytes.
         if (length7 == 126)
         {
             payloadLength = BinaryPrimitives.ReadUInt16BigEndian(buffer[2..]);
+            if (payloadLength <= MaxSevenBitLength)
+            {
+                return Fail(CloseStatus.ProtocolError, out closeCode);
+            }
+
             offset = 4;
         }
         else if (length7 == 127)
@@ -111,6 +122,11 @@ public static class FrameReader
             if (length64 > long.MaxValue)
             {
                 // As per RFC, if payload length is a 64-bit integer, the most significant bit MUST be 0.
+                return Fail(CloseStatus.ProtocolError, out closeCode);
+            }
+
+            if (length64 <= ushort.MaxValue)
+            {
                 return Fail(CloseStatus.ProtocolError, out closeCode);
             }
 

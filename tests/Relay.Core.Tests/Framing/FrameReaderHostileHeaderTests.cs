@@ -80,6 +80,23 @@ public class FrameReaderHostileHeaderTests
         AssertProtocolError(bytes, role);
 
     [Theory]
+    // FIN=0, Binary(0x2), MASK=0, len=126 -> 16-bit length 0x0000: found by fuzz/run.sh (fuzz/corpus/frames/found-length16-not-minimal)
+    [InlineData(new byte[] { 0x02, 0x7E, 0x00, 0x00 }, WebSocketRole.Client)]
+    // FIN=1, Binary(0x2), MASK=0, len=127 -> 64-bit length 0x0000_0000_0000_1170 (4464 fits the 16-bit field)
+    [InlineData(new byte[] { 0x82, 0x7F, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x11, 0x70 }, WebSocketRole.Client)]
+    // FIN=1, Binary(0x2), MASK=0, len=127 -> 64-bit length 0x0000_0000_0000_FFFF (the largest 16-bit length)
+    [InlineData(new byte[] { 0x82, 0x7F, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0xFF, 0xFF }, WebSocketRole.Client)]
+    // FIN=0, Text(0x1), MASK=1, len=127 -> 64-bit length 0x0000_0000_0000_0005, key 01 02 03 04
+    [InlineData(new byte[] { 0x01, 0xFF, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x05, 0x01, 0x02, 0x03, 0x04 }, WebSocketRole.Server)]
+    // FIN=1, Binary(0x2), MASK=1, len=126 -> 16-bit length 0x007D (125 fits the 7-bit field), key 01 02 03 04
+    [InlineData(new byte[] { 0x82, 0xFE, 0x00, 0x7D, 0x01, 0x02, 0x03, 0x04 }, WebSocketRole.Server)]
+    // FIN=1, Binary(0x2), MASK=0, len=126 -> 16-bit length 0x0000
+    [InlineData(new byte[] { 0x82, 0x7E, 0x00, 0x00 }, WebSocketRole.Client)]
+    public void TryReadHeader_LengthNotMinimallyEncoded_ProtocolError(byte[] bytes, WebSocketRole role) =>
+        // RFC 6455 §5.2: "the minimal number of bytes MUST be used to encode the length".
+        AssertProtocolError(bytes, role);
+
+    [Theory]
     // FIN=1, Binary(0x2), MASK=0, len=0
     [InlineData(new byte[] { 0x82, 0x00 })]
     // FIN=1, Text(0x1), MASK=0, len=3, "abc"
