@@ -12,7 +12,7 @@ echo "built artifacts/relay/relay ($(du -h artifacts/relay/relay | cut -f1))"
 
 if [ "${1:-}" = "test" ]; then
   shift
-  # The interop tests drive real peers: OpenSSH, Chromium, python3-websockets (Debian packages) and node's ws (npm,
+  # The interop tests drive real peers: OpenSSH, Chromium, python3-websockets, tinyproxy, microsocks (Debian packages) and node's ws (npm,
   # pinned by tests/Relay.Interop.Tests/peers/package-lock.json). Install what is missing.
   sudo_cmd=""; [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
   missing=""
@@ -22,6 +22,8 @@ if [ "${1:-}" = "test" ]; then
   /usr/bin/python3 -c 'import websockets' >/dev/null 2>&1 || missing="$missing python3-websockets"
   command -v npm >/dev/null 2>&1 || missing="$missing nodejs npm"
   command -v afl-fuzz >/dev/null 2>&1 || missing="$missing afl++"
+  command -v tinyproxy >/dev/null 2>&1 || [ -x /usr/bin/tinyproxy ] || missing="$missing tinyproxy"
+  command -v microsocks >/dev/null 2>&1 || missing="$missing microsocks"
   if [ -n "$missing" ]; then
     echo "installing test peers:$missing"
     DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq $missing >/dev/null ||

@@ -71,6 +71,16 @@ internal static class CommandLine
             return BenchCommandLine.Parse(args[1..]);
         }
 
+        if (args.Length > 0 && args[0] == "serve")
+        {
+            return ServeCommandLine.Parse(args[1..]);
+        }
+
+        if (args.Length > 0 && args[0] == "ssh-config")
+        {
+            return SshConfigCommand.Parse(args[1..]);
+        }
+
         if (UnsupportedOptions.FindFirst(args, TakesValue) is { } unsupported)
         {
             return Usage($"{unsupported} is a websocat option that relay does not support; see relay --help");

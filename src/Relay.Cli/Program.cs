@@ -26,6 +26,8 @@ internal static class Program
                 return await RunAsync(run.Options).ConfigureAwait(false);
             case ParseOutcome.Bench bench:
                 return await BenchCommand.RunAsync(bench.Options).ConfigureAwait(false);
+            case ParseOutcome.Serve serve:
+                return await ServeCommand.RunAsync(serve.Arguments).ConfigureAwait(false);
             default:
                 return ExitCodes.Failure;
         }
