@@ -1,0 +1,35 @@
+using System.Net;
+using System.Net.Sockets;
+
+namespace Relay.Core.Hosting;
+
+/// <summary>Placeholder until the listen branch lands.</summary>
+public static class ListenSockets
+{
+    public static Socket Bind(EndPoint endPoint, bool reusePort, int backlog = 1024)
+    {
+        var socket = endPoint is UnixDomainSocketEndPoint
+            ? new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified)
+            : new Socket(endPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        try
+        {
+            if (endPoint is IPEndPoint)
+            {
+                socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+                if (reusePort)
+                {
+                    socket.SetRawSocketOption(1, 15, BitConverter.GetBytes(1));
+                }
+            }
+
+            socket.Bind(endPoint);
+            socket.Listen(backlog);
+            return socket;
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+    }
+}
