@@ -84,7 +84,11 @@ internal static class ServeCommandLine
         {
             var output = new StringWriter(CultureInfo.InvariantCulture);
             result.Invoke(new InvocationConfiguration { Output = output, Error = output });
-            return new ParseOutcome.Print(output.ToString().Replace("\n  relay [options]", "\n  relay serve [options]", StringComparison.Ordinal));
+            // The root command is named after the executable (testhost under a test runner): say what a user types.
+            var text = output.ToString();
+            var usage = text.IndexOf("Usage:\n  ", StringComparison.Ordinal);
+            var end = usage < 0 ? -1 : text.IndexOf(" [options]", usage, StringComparison.Ordinal);
+            return new ParseOutcome.Print(end < 0 ? text : text[..(usage + 10)] + "relay serve" + text[end..]);
         }
 
         if (result.Errors.Count > 0)

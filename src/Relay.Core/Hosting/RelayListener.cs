@@ -225,7 +225,9 @@ public abstract class RelayListener : IAsyncDisposable
         {
             if (endPoint is IPEndPoint)
             {
-                socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+                // SO_REUSEADDR alone (a restart may bind while old connections sit in TIME_WAIT). .NET's ReuseAddress option
+                // also sets SO_REUSEPORT on Linux, which would let a second relay bind the same port and silently share it.
+                socket.SetRawSocketOption(1 /* SOL_SOCKET */, 2 /* SO_REUSEADDR */, BitConverter.GetBytes(1));
             }
 
             socket.Bind(endPoint);

@@ -7,6 +7,7 @@ public sealed partial class RelaySession
     private long _lastInbound;   // TimeProvider timestamp of the last read from the WebSocket
     private long _lastData;      // timestamp of the last data relayed either way; kept only with an idle timeout
     private long _pingSentAt;    // timestamp at which the last ping had left (its write completed), 0 if none
+    private long _silentSince;   // when the first ping that nothing has answered since left, 0 if none
     private int _pingInFlight;   // 1 while a ping is queued or being written
     private Task? _pingTask;
     private ITimer? _timer;
@@ -68,7 +69,9 @@ public sealed partial class RelaySession
         var timeout = _options.PingTimeout;
         if (timeout > TimeSpan.Zero)
         {
-            var silentSincePing = pingSentAt != 0 && lastInbound < pingSentAt && time.GetElapsedTime(pingSentAt, now) >= timeout;
+            // Counted from the first unanswered ping: pings repeated at a shorter interval must not restart the clock.
+            var silentSince = Volatile.Read(ref _silentSince);
+            var silentSincePing = silentSince != 0 && lastInbound < silentSince && time.GetElapsedTime(silentSince, now) >= timeout;
             var silentWithoutPings = _options.PingInterval <= TimeSpan.Zero && time.GetElapsedTime(lastInbound, now) >= timeout;
             if (silentSincePing || silentWithoutPings)
             {
@@ -103,7 +106,14 @@ public sealed partial class RelaySession
             if (await TrySendControlAsync(Opcode.Ping, ReadOnlyMemory<byte>.Empty).ConfigureAwait(false))
             {
                 // Counted from the moment it left, not from when it was queued behind bulk data.
-                Volatile.Write(ref _pingSentAt, _options.TimeProvider.GetTimestamp());
+                var now = _options.TimeProvider.GetTimestamp();
+                if (Volatile.Read(ref _lastInbound) >= Volatile.Read(ref _pingSentAt))
+                {
+                    // Something arrived since the previous ping (or this is the first): a new silence starts here.
+                    Volatile.Write(ref _silentSince, now);
+                }
+
+                Volatile.Write(ref _pingSentAt, now);
             }
         }
         finally

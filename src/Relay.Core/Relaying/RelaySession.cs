@@ -96,6 +96,7 @@ public sealed partial class RelaySession : IResettable, IDisposable
         _lastInbound = 0;
         _lastData = 0;
         _pingSentAt = 0;
+        _silentSince = 0;
         _pingInFlight = 0;
         _pingTask = null;
         return _sendLock.CurrentCount == 1;
