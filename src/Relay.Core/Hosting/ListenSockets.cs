@@ -28,7 +28,7 @@ public static class ListenSockets
         {
             if (endPoint is IPEndPoint ip)
             {
-                socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+                SetOption(socket, ReuseAddress);
                 if (ip.Address.Equals(IPAddress.IPv6Any))
                 {
                     socket.DualMode = true;
@@ -36,7 +36,7 @@ public static class ListenSockets
 
                 if (reusePort)
                 {
-                    SetReusePort(socket);
+                    SetOption(socket, ReusePort);
                 }
             }
 
@@ -51,14 +51,27 @@ public static class ListenSockets
         }
     }
 
-    /// <summary>SO_REUSEPORT, which .NET has no SocketOptionName for: its numbers differ by platform.</summary>
-    private static void SetReusePort(Socket socket)
+    /// <summary>
+    /// SO_REUSEADDR alone, set raw: .NET's <see cref="SocketOptionName.ReuseAddress"/> on Unix sets SO_REUSEPORT as
+    /// well (for Windows' meaning of the flag), which would let a second relay bind a port already in use and silently
+    /// take half its connections.
+    /// </summary>
+    private static (int Level, int Name) ReuseAddress => OperatingSystem.IsLinux() ? (1, 2) : (0xffff, 0x4);
+
+    /// <summary>SO_REUSEPORT: <c>asm-generic/socket.h</c> on Linux, <c>sys/socket.h</c> on macOS and FreeBSD.</summary>
+    private static (int Level, int Name) ReusePort => OperatingSystem.IsLinux() ? (1, 15)
+        : OperatingSystem.IsMacOS() || OperatingSystem.IsFreeBSD() ? (0xffff, 0x200)
+        : throw new PlatformNotSupportedException("SO_REUSEPORT is supported on Linux, macOS and FreeBSD only");
+
+    private static void SetOption(Socket socket, (int Level, int Name) option)
     {
-        // <asm-generic/socket.h>: SOL_SOCKET 1, SO_REUSEPORT 15; <sys/socket.h> on macOS and FreeBSD: 0xffff, 0x200.
-        (int level, int name) option = OperatingSystem.IsLinux() ? (1, 15)
-            : OperatingSystem.IsMacOS() || OperatingSystem.IsFreeBSD() ? (0xffff, 0x200)
-            : throw new PlatformNotSupportedException("SO_REUSEPORT is supported on Linux, macOS and FreeBSD only");
+        if (OperatingSystem.IsWindows())
+        {
+            // Winsock's SO_REUSEADDR is the port-stealing kind; an exclusive bind is the default there.
+            return;
+        }
+
         var on = 1;
-        socket.SetRawSocketOption(option.level, option.name, MemoryMarshal.AsBytes(new ReadOnlySpan<int>(in on)));
+        socket.SetRawSocketOption(option.Level, option.Name, MemoryMarshal.AsBytes(new ReadOnlySpan<int>(in on)));
     }
 }
