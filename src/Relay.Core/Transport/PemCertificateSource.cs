@@ -36,7 +36,6 @@ public sealed class PemCertificateSource : IDisposable
     private readonly ILogger _logger;
     private readonly TimeProvider _timeProvider;
     private readonly object _reloadGate = new();
-    private volatile X509Certificate2 _leaf;
     private volatile SslStreamCertificateContext _context;
     private volatile Snapshot _observed;
     private bool _disposed;
@@ -51,9 +50,9 @@ public sealed class PemCertificateSource : IDisposable
         _logger = logger;
         _timeProvider = timeProvider ?? TimeProvider.System;
         var snapshot = ReadFiles();
-        (_leaf, _context) = Load(snapshot);
+        _context = Load(snapshot);
         _observed = snapshot;
-        TlsLog.CertificateLoaded(_logger, _leaf, ChainLength(_context), _certificatePath);
+        TlsLog.CertificateLoaded(_logger, _context.TargetCertificate, ChainLength(_context), _certificatePath);
     }
 
     /// <summary>
@@ -75,7 +74,7 @@ public sealed class PemCertificateSource : IDisposable
     }
 
     /// <summary>The leaf certificate in use (its thumbprint and expiry are what an operator asks about).</summary>
-    public X509Certificate2 Certificate => _leaf;
+    public X509Certificate2 Certificate => _context.TargetCertificate;
 
     private bool HasChanged(Snapshot observed)
     {
@@ -100,7 +99,7 @@ public sealed class PemCertificateSource : IDisposable
                 // and one warning per failure state keeps a file that stays broken from flooding the log.
                 if (observed.Error != ex.Message)
                 {
-                    TlsLog.CertificateReloadFailed(_logger, _leaf.Thumbprint, ex.Message);
+                    TlsLog.CertificateReloadFailed(_logger, Certificate.Thumbprint, ex.Message);
                 }
 
                 _observed = observed with { Certificate = FileStamp.Missing, Key = FileStamp.Missing, Racy = false, Error = ex.Message };
@@ -116,16 +115,16 @@ public sealed class PemCertificateSource : IDisposable
 
             try
             {
-                var previous = _leaf.Thumbprint;
-                (_leaf, _context) = Load(files);
+                var previous = Certificate.Thumbprint;
+                _context = Load(files);
                 _observed = files;
-                TlsLog.CertificateReloaded(_logger, _leaf, ChainLength(_context), previous);
+                TlsLog.CertificateReloaded(_logger, _context.TargetCertificate, ChainLength(_context), previous);
 
                 // The certificate replaced is not disposed: a handshake that read it a moment ago may still be using it.
             }
             catch (CertificateLoadException ex)
             {
-                TlsLog.CertificateReloadFailed(_logger, _leaf.Thumbprint, ex.Message);
+                TlsLog.CertificateReloadFailed(_logger, Certificate.Thumbprint, ex.Message);
                 _observed = files with { Error = ex.Message };
             }
         }
@@ -159,7 +158,7 @@ public sealed class PemCertificateSource : IDisposable
         }
     }
 
-    private (X509Certificate2 Leaf, SslStreamCertificateContext Context) Load(Snapshot files)
+    private SslStreamCertificateContext Load(Snapshot files)
     {
         var certificatePem = Encoding.UTF8.GetString(files.CertificateBytes);
         var keyPem = Encoding.UTF8.GetString(files.KeyBytes);
@@ -214,7 +213,7 @@ public sealed class PemCertificateSource : IDisposable
         chain[0].Dispose();
 
         // offline: build the chain from the file's intermediates only; a handshake never waits on AIA fetches.
-        return (leaf, SslStreamCertificateContext.Create(leaf, intermediates, offline: true));
+        return SslStreamCertificateContext.Create(leaf, intermediates, offline: true);
     }
 
     private static string? FindPrivateKeyLabel(ReadOnlySpan<char> pem)
@@ -238,7 +237,7 @@ public sealed class PemCertificateSource : IDisposable
     public void Dispose()
     {
         _disposed = true;
-        _leaf.Dispose();
+        _context.TargetCertificate.Dispose();
     }
 
     /// <summary>What stat says about a file, following symlinks; <see cref="Missing"/> when it cannot be stat'ed.</summary>

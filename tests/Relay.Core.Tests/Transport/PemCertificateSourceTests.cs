@@ -48,6 +48,29 @@ public sealed class PemCertificateSourceTests : IDisposable
     }
 
     [Fact]
+    public async Task Current_RewrittenWithSameSizeAndTimeJustAfterLoading_StillReloads()
+    {
+        // The case stat cannot see: an in-place rewrite within the file system's clock tick, same size. The files
+        // were written moments before they were loaded, so the source confirms them by content.
+        var first = _authority.IssueServer();
+        var second = _authority.IssueServer();
+        var (certificatePath, keyPath) = CopyPair(first, "server");
+        var (secondCertificate, secondKey) = CopyPair(second, "next");
+        PadToSameLength(certificatePath, secondCertificate);
+        PadToSameLength(keyPath, secondKey);
+        using var source = new PemCertificateSource(certificatePath, keyPath, _logger);
+        Assert.Equal(first.Thumbprint, await HandshakeAsync(source));
+        var stamps = (File.GetLastWriteTimeUtc(certificatePath), File.GetLastWriteTimeUtc(keyPath));
+
+        File.WriteAllBytes(certificatePath, File.ReadAllBytes(secondCertificate));
+        File.WriteAllBytes(keyPath, File.ReadAllBytes(secondKey));
+        File.SetLastWriteTimeUtc(certificatePath, stamps.Item1);
+        File.SetLastWriteTimeUtc(keyPath, stamps.Item2);
+
+        Assert.Equal(second.Thumbprint, await HandshakeAsync(source));
+    }
+
+    [Fact]
     public async Task Current_FilesUnchanged_ReturnsTheSameContextWithoutReloading()
     {
         var issued = _authority.IssueServer();
@@ -213,6 +236,14 @@ public sealed class PemCertificateSourceTests : IDisposable
     /// <summary>rename(2): replaces the ..data link atomically, as kubelet does (File.Move refuses a link to a folder).</summary>
     [DllImport("libc", EntryPoint = "rename", SetLastError = true)]
     private static extern int Rename([MarshalAs(UnmanagedType.LPUTF8Str)] string oldPath, [MarshalAs(UnmanagedType.LPUTF8Str)] string newPath);
+
+    /// <summary>Pads the shorter PEM file with trailing newlines (which PEM readers skip) to the longer one's length.</summary>
+    private static void PadToSameLength(string one, string other)
+    {
+        var difference = new FileInfo(one).Length - new FileInfo(other).Length;
+        File.AppendAllText(difference < 0 ? one : other, new string('\n', (int)Math.Abs(difference)));
+        Assert.Equal(new FileInfo(one).Length, new FileInfo(other).Length);
+    }
 
     private static void WriteSecretVersion(string mount, string version, IssuedCertificate issued)
     {
