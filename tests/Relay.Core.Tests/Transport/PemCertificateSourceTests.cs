@@ -108,6 +108,26 @@ public sealed class PemCertificateSourceTests : IDisposable
     }
 
     [Fact]
+    public async Task Current_CertificateFileDeleted_KeepsServingWarnsOnceAndReloadsWhenItIsBack()
+    {
+        var first = _authority.IssueServer();
+        var second = _authority.IssueServer();
+        var (certificatePath, keyPath) = CopyPair(first, "server");
+        using var source = new PemCertificateSource(certificatePath, keyPath, _logger);
+
+        File.Delete(certificatePath);
+
+        Assert.Equal(first.Thumbprint, await HandshakeAsync(source));
+        Assert.Equal(first.Thumbprint, await HandshakeAsync(source));
+        var warning = Assert.Single(_logger.Lines, l => l.Level == LogLevel.Warning);
+        Assert.Contains($"TLS certificate file {certificatePath} not found", warning.Message, StringComparison.Ordinal);
+
+        File.Copy(second.KeyPemPath, keyPath, overwrite: true);
+        File.Copy(second.CertificatePemPath, certificatePath);
+        Assert.Equal(second.Thumbprint, await HandshakeAsync(source));
+    }
+
+    [Fact]
     public async Task Current_KeyOfAnotherPair_KeepsOldCertificateAndWarns()
     {
         var first = _authority.IssueServer();
