@@ -34,6 +34,12 @@ public sealed class LogRateLimiter
         _lastRefill = _timeProvider.GetTimestamp();
     }
 
+    /// <summary>The default rate and burst on <paramref name="timeProvider"/>.</summary>
+    public LogRateLimiter(TimeProvider? timeProvider)
+        : this(DefaultLinesPerSecond, DefaultBurst, timeProvider)
+    {
+    }
+
     /// <summary>Lines held back and not yet reported by a line that went through.</summary>
     public long Suppressed
     {

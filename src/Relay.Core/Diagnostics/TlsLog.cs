@@ -4,8 +4,9 @@ using Microsoft.Extensions.Logging;
 namespace Relay.Core.Diagnostics;
 
 /// <summary>
-/// Server-side TLS log lines: the certificate loaded from PEM files, its reloads, and handshakes that failed. Event ids
-/// never change meaning; 100–199 belong to this class so they cannot collide with <see cref="SessionLog"/>'s.
+/// Server-side TLS certificate log lines: loaded from PEM files, reloaded, a reload that failed. Event ids never change
+/// meaning; 100–199 belong to this class so they cannot collide with <see cref="SessionLog"/>'s. Failed handshakes are
+/// a client's doing and go through the rate-limited refusal log instead.
 /// </summary>
 public static partial class TlsLog
 {
@@ -40,9 +41,4 @@ public static partial class TlsLog
     [LoggerMessage(EventId = 103, EventName = "CertificateReloadFailed", Level = LogLevel.Warning,
         Message = "TLS certificate files changed but cannot be loaded, keeping {Thumbprint}: {Error}")]
     public static partial void CertificateReloadFailed(ILogger logger, string thumbprint, string error);
-
-    /// <summary>For the listener, behind a <see cref="LogRateLimiter"/>: a client can fail handshakes at will.</summary>
-    [LoggerMessage(EventId = 104, EventName = "HandshakeFailed", Level = LogLevel.Debug,
-        Message = "TLS handshake from {Remote} failed: {Error} ({Suppressed} earlier failures not logged)")]
-    public static partial void HandshakeFailed(ILogger logger, string remote, string error, long suppressed);
 }

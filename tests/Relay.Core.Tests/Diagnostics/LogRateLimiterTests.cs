@@ -26,6 +26,16 @@ public sealed class LogRateLimiterTests
     }
 
     [Fact]
+    public void TryAcquire_DefaultsOnAFakeClock_TwentyAtOnceThenTenASecond()
+    {
+        var limiter = new LogRateLimiter(_time);
+
+        Assert.Equal(20, Enumerable.Range(0, 100).Count(i => limiter.TryAcquire(out var _)));
+        _time.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal(10, Enumerable.Range(0, 100).Count(i => limiter.TryAcquire(out var _)));
+    }
+
+    [Fact]
     public void TryAcquire_AfterRefusals_NextLineThroughReportsThemOnce()
     {
         var limiter = new LogRateLimiter(linesPerSecond: 10, burst: 1, _time);
