@@ -5,6 +5,7 @@ namespace Relay.Core.Relaying;
 public sealed partial class RelaySession
 {
     private long _lastInbound;   // TimeProvider timestamp of the last read from the WebSocket
+    private long _lastData;      // timestamp of the last data relayed either way; kept only with an idle timeout
     private long _pingSentAt;    // timestamp at which the last ping had left (its write completed), 0 if none
     private int _pingInFlight;   // 1 while a ping is queued or being written
     private Task? _pingTask;
@@ -18,14 +19,20 @@ public sealed partial class RelaySession
     /// </summary>
     private void StartKeepAlive()
     {
-        var interval = _options.PingInterval;
-        var timeout = _options.PingTimeout;
-        if (interval <= TimeSpan.Zero && timeout <= TimeSpan.Zero)
+        var shortest = TimeSpan.MaxValue;
+        foreach (var bound in (ReadOnlySpan<TimeSpan>)[_options.PingInterval, _options.PingTimeout, _options.IdleTimeout])
+        {
+            if (bound > TimeSpan.Zero && bound < shortest)
+            {
+                shortest = bound;
+            }
+        }
+
+        if (shortest == TimeSpan.MaxValue)
         {
             return;
         }
 
-        var shortest = interval <= TimeSpan.Zero ? timeout : timeout <= TimeSpan.Zero ? interval : TimeSpan.FromTicks(Math.Min(interval.Ticks, timeout.Ticks));
         var tick = TimeSpan.FromTicks(Math.Max(shortest.Ticks / 4, TimeSpan.FromMilliseconds(10).Ticks));
         _timer = _options.TimeProvider.CreateTimer(static state => ((RelaySession)state!).OnKeepAliveTick(), this, tick, tick);
     }
@@ -49,6 +56,15 @@ public sealed partial class RelaySession
         var now = time.GetTimestamp();
         var lastInbound = Volatile.Read(ref _lastInbound);
         var pingSentAt = Volatile.Read(ref _pingSentAt);
+        var idle = _options.IdleTimeout;
+        if (idle > TimeSpan.Zero && time.GetElapsedTime(Volatile.Read(ref _lastData), now) >= idle)
+        {
+            // RunCoreAsync's exit path sends the 1001 once the directions have stopped.
+            Fail(SessionEnding.IdleTimeout);
+            _cts.Cancel();
+            return;
+        }
+
         var timeout = _options.PingTimeout;
         if (timeout > TimeSpan.Zero)
         {
@@ -68,6 +84,15 @@ public sealed partial class RelaySession
             && Interlocked.Exchange(ref _pingInFlight, 1) == 0)
         {
             _pingTask = SendPingAsync();
+        }
+    }
+
+    /// <summary>Notes that data moved, for the idle timeout; free when there is none.</summary>
+    private void OnData()
+    {
+        if (_options.IdleTimeout > TimeSpan.Zero)
+        {
+            Volatile.Write(ref _lastData, _options.TimeProvider.GetTimestamp());
         }
     }
 
