@@ -41,6 +41,7 @@ public sealed class PemCertificateSource : IDisposable
     private bool _disposed;
 
     /// <summary>Loads the certificate now.</summary>
+    /// <param name="timeProvider">The clock that decides whether freshly written files need the content check.</param>
     /// <exception cref="CertificateLoadException">A file is missing or unreadable, holds no PEM certificate or key, or
     /// the key is not the certificate's; the message says which.</exception>
     public PemCertificateSource(string certificatePath, string keyPath, ILogger logger, TimeProvider? timeProvider = null)
