@@ -4,7 +4,9 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Console;
+using Microsoft.Extensions.Logging.Abstractions;
 using Relay.Core.Hosting;
+using Relay.Core.Transport;
 
 namespace Relay.Cli;
 
@@ -20,7 +22,46 @@ internal static class ServeCommand
         var sockets = new List<(Socket Socket, bool Secure)>();
         try
         {
-            foreach (var listener in options.Listeners)
+            if (options.TlsCertificatePath is { } certificate && options.TlsKeyPath is { } key)
+            {
+                // Load once now so a missing or mismatched pair is one line before anything listens; the service
+                // loads it again with its logger, to log reloads.
+                try
+                {
+                    using var check = new PemCertificateSource(certificate, key, NullLogger.Instance);
+                }
+                catch (CertificateLoadException ex)
+                {
+                    await Console.Error.WriteLineAsync($"relay: serve: {ex.Message}").ConfigureAwait(false);
+                    return ExitCodes.Failure;
+                }
+            }
+
+            // systemd socket activation: the listeners come ready-made (relay.socket), named wss for TLS ones.
+            IReadOnlyList<ActivatedSocket> activated;
+            try
+            {
+                activated = SystemdSockets.Adopt(SystemdSockets.ReadEnvironment(), Environment.ProcessId);
+                SystemdSockets.ClearEnvironment();
+            }
+            catch (InvalidOperationException ex)
+            {
+                await Console.Error.WriteLineAsync($"relay: serve: socket activation: {ex.Message}").ConfigureAwait(false);
+                return ExitCodes.Failure;
+            }
+
+            foreach (var socket in activated)
+            {
+                sockets.Add((socket.Socket, socket.Name.StartsWith("wss", StringComparison.Ordinal)));
+            }
+
+            if (sockets.Any(s => s.Secure) && options.TlsCertificatePath is null)
+            {
+                await Console.Error.WriteLineAsync("relay: serve: a wss socket was handed over by systemd, but there is no --tls-cert/--tls-key").ConfigureAwait(false);
+                return ExitCodes.Usage;
+            }
+
+            foreach (var listener in activated.Count > 0 ? [] : options.Listeners)
             {
                 try
                 {

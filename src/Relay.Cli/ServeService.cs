@@ -1,7 +1,9 @@
+using System.Net.Sockets;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Relay.Core.Diagnostics;
 using Relay.Core.Hosting;
+using Relay.Core.Transport;
 
 namespace Relay.Cli;
 
@@ -18,7 +20,9 @@ internal sealed class ServeService(ServeOptions options, ServeSockets sockets, I
         {
             var policy = new ServerPolicy(options.DefaultTarget, options.Routes, options.Token, options.AllowedOrigins);
             var limiter = new SessionLimiter(options.MaxSessions);
-            var listeners = sockets.Sockets.Select(s => (RelayListener)new WebSocketForwarder(s.Socket, policy, options.Relay, options.HandshakeTimeout, logger)
+            using var certificate = options.TlsCertificatePath is { } path && options.TlsKeyPath is { } key ? new PemCertificateSource(path, key, logger) : null;
+            Func<Socket, CancellationToken, Task<ByteEndpoint>>? tls = certificate is null ? null : (socket, token) => TlsAcceptor.AuthenticateAsync(socket, certificate, token);
+            var listeners = sockets.Sockets.Select(s => (RelayListener)new WebSocketForwarder(s.Socket, policy, options.Relay, options.HandshakeTimeout, logger, s.Secure ? tls : null)
             {
                 DrainTimeout = options.DrainTimeout,
                 Limiter = limiter,

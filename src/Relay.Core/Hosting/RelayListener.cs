@@ -27,7 +27,7 @@ public abstract class RelayListener : IAsyncDisposable
     private volatile bool _draining;
 
     protected RelayListener(EndPoint endPoint, RelayOptions options, ILogger logger)
-        : this(Bind(endPoint), options, logger)
+        : this(ListenSockets.Bind(endPoint), options, logger)
     {
     }
 
@@ -213,31 +213,6 @@ public abstract class RelayListener : IAsyncDisposable
                     _drained.TrySetResult();
                 }
             }
-        }
-    }
-
-    private static Socket Bind(EndPoint endPoint)
-    {
-        var socket = endPoint is UnixDomainSocketEndPoint
-            ? new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified)
-            : new Socket(endPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
-        try
-        {
-            if (endPoint is IPEndPoint)
-            {
-                // SO_REUSEADDR alone (a restart may bind while old connections sit in TIME_WAIT). .NET's ReuseAddress option
-                // also sets SO_REUSEPORT on Linux, which would let a second relay bind the same port and silently share it.
-                socket.SetRawSocketOption(1 /* SOL_SOCKET */, 2 /* SO_REUSEADDR */, BitConverter.GetBytes(1));
-            }
-
-            socket.Bind(endPoint);
-            socket.Listen(1024);
-            return socket;
-        }
-        catch
-        {
-            socket.Dispose();
-            throw;
         }
     }
 
