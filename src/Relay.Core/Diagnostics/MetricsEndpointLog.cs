@@ -19,4 +19,7 @@ public static partial class MetricsEndpointLog
 
     [LoggerMessage(EventId = 105, EventName = "MetricsAcceptFailed", Level = LogLevel.Warning, Message = "accept on the metrics endpoint {Endpoint} failed: {Error}")]
     public static partial void AcceptFailed(ILogger logger, System.Net.EndPoint endpoint, string error);
+
+    [LoggerMessage(EventId = 106, EventName = "MetricsRequestFailed", Level = LogLevel.Error, Message = "metrics request from {Remote} failed unexpectedly")]
+    public static partial void RequestFailed(ILogger logger, string remote, Exception exception);
 }

@@ -71,6 +71,12 @@ public sealed partial class MetricsEndpoint
         {
             MetricsEndpointLog.ConnectionFailed(_logger, remote, ex.Message);
         }
+        catch (Exception ex)
+        {
+            // A bug (or an isReady callback that throws): this connection is dropped, the endpoint keeps serving, and
+            // the log says why, since nobody observes this task.
+            MetricsEndpointLog.RequestFailed(_logger, remote, ex);
+        }
         finally
         {
             ArrayPool<byte>.Shared.Return(buffer);
@@ -140,7 +146,7 @@ public sealed partial class MetricsEndpoint
                     var body = await _exposition.CollectAsync(cancellationToken).ConfigureAwait(false);
                     return new MetricsResponse(200, "OK", MetricsResponse.PrometheusContentType, body);
                 }
-                catch (Exception ex) when (ex is HttpRequestException or IOException)
+                catch (Exception ex) when (ex is not OperationCanceledException)
                 {
                     MetricsEndpointLog.ScrapeFailed(_logger, ex);
                     return MetricsResponse.Text(503, "Service Unavailable", "metrics collection failed");

@@ -62,6 +62,12 @@ public sealed partial class MetricsEndpoint : IAsyncDisposable
                 _socket.SetRawSocketOption(1, 2, BitConverter.GetBytes(1));
             }
 
+            if (listen is IPEndPoint { Address: var address } && address.Equals(IPAddress.IPv6Any))
+            {
+                // [::] takes IPv4 too, as it does in Kestrel: a kubelet probes the pod's IPv4 address.
+                _socket.DualMode = true;
+            }
+
             _socket.Bind(listen);
             _socket.Listen(128);
             _exposition = new PrometheusExposition();

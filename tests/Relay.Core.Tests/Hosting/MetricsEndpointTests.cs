@@ -39,6 +39,17 @@ public sealed class MetricsEndpointTests
         Assert.Equal(HttpStatusCode.OK, health.StatusCode); // Draining is not dead: liveness stays up.
     }
 
+    [Fact]
+    public async Task Readyz_IsReadyThrows_DropsThatRequestAndKeepsServing()
+    {
+        await using var server = Server.Start(() => throw new InvalidOperationException("broken callback"));
+
+        await Assert.ThrowsAsync<HttpRequestException>(() => server.Client.GetAsync(MetricsEndpoint.ReadyPath, Loopback.Timeout()));
+        using var health = await server.Client.GetAsync(MetricsEndpoint.HealthPath, Loopback.Timeout());
+
+        Assert.Equal(HttpStatusCode.OK, health.StatusCode);
+    }
+
     [Theory]
     [InlineData("/")]
     [InlineData("/health")]
