@@ -68,6 +68,13 @@ internal sealed class PrometheusExposition : IDisposable
             }
         }
 
+        // A series exists once it has a measurement since the provider started. Adding 0 changes no value and makes
+        // the unlabelled counters and the gauge show from the first scrape: a dashboard reads 0 sessions, not "no data".
+        RelayMetrics.ActiveSessions.Add(0);
+        RelayMetrics.Sessions.Add(0);
+        RelayMetrics.BytesToWebSocket.Add(0);
+        RelayMetrics.BytesFromWebSocket.Add(0);
+
         // No proxy: HTTP_PROXY in a pod's environment must not send a loopback request elsewhere.
         _client = new HttpClient(new SocketsHttpHandler { UseProxy = false, PooledConnectionIdleTimeout = TimeSpan.FromSeconds(30) })
         {

@@ -25,6 +25,20 @@ public sealed class MetricsEndpointScrapeTests
     }
 
     [Fact]
+    public async Task Metrics_FreshEndpoint_ShowsTheSessionAndByteSeriesBeforeAnySession()
+    {
+        await using var server = Server.Start();
+
+        var text = await ScrapeAsync(server);
+
+        Assert.Equal("gauge", text.Types["relay_sessions_active"]);
+        Assert.Equal("counter", text.Types["relay_sessions_total"]);
+        Assert.Single(text.Find("relay_sessions_total"), sample => sample.Labels.Count == 0);
+        Assert.Single(text.Find("relay_bytes_to_websocket_bytes_total"), sample => sample.Labels.Count == 0);
+        Assert.Single(text.Find("relay_bytes_from_websocket_bytes_total"), sample => sample.Labels.Count == 0);
+    }
+
+    [Fact]
     public async Task Metrics_AfterRecording_CountersAndGaugeMoveByTheRecordedAmounts()
     {
         await using var server = Server.Start();
