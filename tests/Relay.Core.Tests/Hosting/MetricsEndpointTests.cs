@@ -127,6 +127,21 @@ public sealed class MetricsEndpointTests
     }
 
     [Fact]
+    public async Task Healthz_ListeningOnIPv6Any_AnswersOverIPv4Too()
+    {
+        await using var endpoint = new MetricsEndpoint(new IPEndPoint(IPAddress.IPv6Any, 0), () => true, NullLogger.Instance);
+        using var stopping = new CancellationTokenSource();
+        var run = endpoint.RunAsync(stopping.Token);
+        var port = ((IPEndPoint)endpoint.LocalEndPoint).Port;
+
+        var answer = await RawHttp.ExchangeAsync(new IPEndPoint(IPAddress.Loopback, port), "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n"u8.ToArray());
+
+        Assert.StartsWith("HTTP/1.1 200 OK\r\n", answer, StringComparison.Ordinal);
+        await stopping.CancelAsync();
+        await run.WaitAsync(TimeSpan.FromSeconds(10));
+    }
+
+    [Fact]
     public async Task Constructor_PortInUse_Throws()
     {
         await using var server = Server.Start();
