@@ -109,7 +109,8 @@ public sealed partial class MetricsEndpoint : IAsyncDisposable
                     MetricsEndpointLog.AcceptFailed(_logger, LocalEndPoint, ex.Message);
                     if (ex.SocketErrorCode is SocketError.TooManyOpenSockets or SocketError.NoBufferSpaceAvailable)
                     {
-                        await Task.Delay(50, stoppingToken).ConfigureAwait(false);
+                        // Give descriptors a moment to come back; stopping meanwhile ends the loop, not in an exception.
+                        await Task.Delay(50, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
                     }
 
                     continue;
