@@ -2,6 +2,7 @@ using System.Net.Sockets;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Hosting.Systemd;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Console;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -75,8 +76,10 @@ internal static class ServeCommand
             }
 
             var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
-            ConfigureLogging(builder.Logging, options);
+            // Under systemd this picks journald's line format (with priorities) and Type=notify readiness; registered
+            // before the logging so that --log-format json still wins over the journal format.
             builder.Services.AddSystemd();
+            ConfigureLogging(builder.Logging, options);
             builder.Services.Configure<ConsoleLifetimeOptions>(o => o.SuppressStatusMessages = true);
             builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = options.DrainTimeout + RelayListener.CloseBound + TimeSpan.FromSeconds(5));
             builder.Services.AddSingleton(options);
@@ -110,6 +113,10 @@ internal static class ServeCommand
                 o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
                 o.JsonWriterOptions = new JsonWriterOptions { Indented = false };
             });
+        }
+        else if (SystemdHelpers.IsSystemdService())
+        {
+            logging.AddConsole();
         }
         else
         {
