@@ -27,6 +27,7 @@ public static class WebSocketConnector
         var stepName = options.Proxy is null ? "connecting" : $"connecting through proxy {options.Proxy}";
         Socket? socket = null;
         ByteEndpoint? endpoint = null;
+        TlsServerCertificateCheck? tlsCheck = null;
         try
         {
             socket = await DialAsync(host, port, options, token).ConfigureAwait(false);
@@ -36,7 +37,7 @@ public static class WebSocketConnector
                 stepName = "in the TLS handshake";
                 var ssl = new SslStream(new NetworkStream(socket, ownsSocket: false), leaveInnerStreamOpen: false);
                 endpoint = new StreamEndpoint(ssl, ssl, zeroByteReads: true, socket);
-                await AuthenticateAsync(ssl, host, options, token).ConfigureAwait(false);
+                tlsCheck = await AuthenticateAsync(ssl, host, options, token).ConfigureAwait(false);
             }
             else
             {
@@ -61,6 +62,12 @@ public static class WebSocketConnector
             // A server that refuses our client certificate says so with an alert after the handshake (TLS 1.3),
             // which surfaces on the first read of the upgrade response.
             throw new WebSocketConnectException(ConnectFailure.Tls, $"TLS: {tls.Message}", null, ex);
+        }
+        catch (Exception ex) when (ex is WebSocketConnectException { Failure: ConnectFailure.Upgrade, HttpStatus: null } or IOException
+            && step == ConnectFailure.Upgrade && tlsCheck is { ClientCertificateRequested: true })
+        {
+            // TLS 1.3: the server asked for a certificate we did not have, then dropped us before any HTTP answer.
+            throw new WebSocketConnectException(ConnectFailure.Tls, "TLS: the server asked for a client certificate and closed the connection; use --client-cert and --client-key", null, ex);
         }
         catch (Exception ex) when (ex is IOException or SocketException)
         {
@@ -125,7 +132,7 @@ public static class WebSocketConnector
         }
     }
 
-    private static async Task AuthenticateAsync(SslStream ssl, string host, ClientOptions options, CancellationToken token)
+    private static async Task<TlsServerCertificateCheck> AuthenticateAsync(SslStream ssl, string host, ClientOptions options, CancellationToken token)
     {
         var check = new TlsServerCertificateCheck(options.TrustedCertificates, options.Insecure);
         var tls = new SslClientAuthenticationOptions
@@ -135,6 +142,10 @@ public static class WebSocketConnector
             RemoteCertificateValidationCallback = check.Validate,
             ClientCertificateContext = options.ClientCertificate,
         };
+        if (options.ClientCertificate is null)
+        {
+            tls.LocalCertificateSelectionCallback = check.SelectNoCertificate;
+        }
 
         try
         {
@@ -145,6 +156,8 @@ public static class WebSocketConnector
             var why = check.Rejected ? check.Describe() : ex.Message;
             throw new WebSocketConnectException(ConnectFailure.Tls, $"TLS: {why}", null, ex);
         }
+
+        return check;
     }
 
     private static AuthenticationException? FindAuthenticationException(Exception? exception)

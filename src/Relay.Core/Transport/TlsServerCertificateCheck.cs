@@ -27,6 +27,18 @@ public sealed class TlsServerCertificateCheck
     /// <summary>Whether the chain was rejected even with the extra CAs.</summary>
     public bool Rejected { get; private set; }
 
+    /// <summary>Whether the server asked for a client certificate when the client had none to give.</summary>
+    public bool ClientCertificateRequested { get; private set; }
+
+    /// <summary>The <see cref="LocalCertificateSelectionCallback"/> for a client without a certificate: notes that the
+    /// server asked for one. Under TLS 1.3 a server that then refuses us closes after the handshake has completed on
+    /// our side, so this is the only sign of why.</summary>
+    public X509Certificate? SelectNoCertificate(object sender, string targetHost, X509CertificateCollection localCertificates, X509Certificate? remoteCertificate, string[] acceptableIssuers)
+    {
+        ClientCertificateRequested = true;
+        return null;
+    }
+
     /// <summary>The <see cref="RemoteCertificateValidationCallback"/>.</summary>
     public bool Validate(object sender, X509Certificate? certificate, X509Chain? chain, SslPolicyErrors errors)
     {
