@@ -111,6 +111,40 @@ public sealed class ProxyClientTests(RelayBinaryFixture binary) : IClassFixture<
     }
 
     [Fact]
+    public async Task PortForwarder_Socks5hProxyOption_EachTcpClientTunnelsThroughMicroSocks()
+    {
+        var timeout = Loopback.Timeout(20);
+        await using var server = new ClientTestServer();
+        await using var proxy = await ProxyPeer.StartMicroSocksAsync(timeout);
+        var port = Loopback.FreePort();
+        Assert.NotEmpty(binary.Path);
+        await using var forwarder = await RelayBinary.StartListeningAsync(timeout,
+            "-b", "--proxy", $"socks5h://127.0.0.1:{proxy.Port}", $"tcp-l:127.0.0.1:{port}", $"ws://localhost:{server.Port}/fwd");
+
+        using var tcp = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
+        await tcp.ConnectAsync(System.Net.IPAddress.Loopback, port, timeout);
+        await using var exchange = await server.NextAsync(timeout);
+        using var webSocket = await exchange.AcceptAsync(timeout);
+        var echoing = ClientTestEnvironment.EchoUntilCloseAsync(webSocket, timeout);
+        await tcp.SendAsync(s_input, System.Net.Sockets.SocketFlags.None, timeout);
+        var received = new byte[s_input.Length];
+        var filled = 0;
+        while (filled < received.Length)
+        {
+            var read = await tcp.ReceiveAsync(received.AsMemory(filled), System.Net.Sockets.SocketFlags.None, timeout);
+            Assert.NotEqual(0, read);
+            filled += read;
+        }
+
+        tcp.Shutdown(System.Net.Sockets.SocketShutdown.Send);
+        await echoing;
+
+        Assert.Equal(s_input, received);
+        Assert.Equal("/fwd", exchange.Request.Part2);
+        await proxy.WaitForOutputAsync($"connected to localhost:{server.Port}", timeout);
+    }
+
+    [Fact]
     public async Task Client_ProxyWantsCredentials_Exits3WithTheProxysAnswer()
     {
         var timeout = Loopback.Timeout(20);
