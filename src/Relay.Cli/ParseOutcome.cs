@@ -8,7 +8,7 @@ internal abstract record ParseOutcome
     internal sealed record Bench(BenchOptions Options) : ParseOutcome;
 
     /// <summary><c>relay serve …</c>: the production server (issue 5).</summary>
-    internal sealed record Serve(string[] Arguments) : ParseOutcome;
+    internal sealed record Serve(ServeOptions Options) : ParseOutcome;
 
     internal sealed record Print(string Text) : ParseOutcome;
 

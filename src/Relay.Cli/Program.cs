@@ -27,7 +27,7 @@ internal static class Program
             case ParseOutcome.Bench bench:
                 return await BenchCommand.RunAsync(bench.Options).ConfigureAwait(false);
             case ParseOutcome.Serve serve:
-                return await ServeCommand.RunAsync(serve.Arguments).ConfigureAwait(false);
+                return await ServeCommand.RunAsync(serve.Options).ConfigureAwait(false);
             default:
                 return ExitCodes.Failure;
         }

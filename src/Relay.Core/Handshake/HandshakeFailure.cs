@@ -14,4 +14,12 @@ public enum HandshakeFailure
     Timeout,
     TargetUnreachable,
     AtCapacity,
+    /// <summary>No route for the request's path and no default route (404).</summary>
+    NoRoute,
+    /// <summary>The bearer token is missing or wrong (401).</summary>
+    Unauthorized,
+    /// <summary>The Origin is not on the allow-list (403).</summary>
+    OriginNotAllowed,
+    /// <summary>The server is draining for shutdown (503).</summary>
+    Draining,
 }

@@ -17,6 +17,10 @@ public static class HttpRefusal
         HandshakeFailure.Timeout => (408, "Request Timeout", "the upgrade request did not arrive in time"),
         HandshakeFailure.TargetUnreachable => (502, "Bad Gateway", "the relay target is unreachable"),
         HandshakeFailure.AtCapacity => (503, "Service Unavailable", "the relay is at capacity"),
+        HandshakeFailure.Draining => (503, "Service Unavailable", "the relay is shutting down"),
+        HandshakeFailure.NoRoute => (404, "Not Found", "no route for this path"),
+        HandshakeFailure.Unauthorized => (401, "Unauthorized", "missing or wrong token"),
+        HandshakeFailure.OriginNotAllowed => (403, "Forbidden", "origin not allowed"),
         _ => (500, "Internal Server Error", "internal error"),
     };
 
@@ -26,7 +30,9 @@ public static class HttpRefusal
         var (status, reason, body) = Describe(failure);
         var extra = failure is HandshakeFailure.UnsupportedVersion or HandshakeFailure.NotUpgrade
             ? "Sec-WebSocket-Version: 13\r\nUpgrade: websocket\r\n"
-            : failure == HandshakeFailure.MethodNotAllowed ? "Allow: GET\r\n" : string.Empty;
+            : failure == HandshakeFailure.MethodNotAllowed ? "Allow: GET\r\n"
+            : failure == HandshakeFailure.Unauthorized ? "WWW-Authenticate: Bearer\r\n"
+            : failure is HandshakeFailure.AtCapacity or HandshakeFailure.Draining ? "Retry-After: 1\r\n" : string.Empty;
         var text = $"HTTP/1.1 {status} {reason}\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: {body.Length + 1}\r\nConnection: close\r\n{extra}\r\n{body}\n";
         return Encoding.ASCII.GetBytes(text);
     }

@@ -8,43 +8,35 @@ using Relay.Core.Relaying;
 namespace Relay.Core.Hosting;
 
 /// <summary>
-/// A listening socket with an accept loop and the set of sessions it started. Stopping has two phases (Kestrel's
-/// connection-manager shutdown): stop accepting, then ask the sessions to end and wait for them within a bound.
+/// A listening socket with an accept loop and the set of sessions it started. Stopping has three phases (Kestrel's
+/// connection-manager shutdown, with a drain in front): stop accepting; let running sessions finish on their own for
+/// up to <see cref="DrainTimeout"/>; then ask the rest to end (they get a 1001 close) and wait for them within a bound.
 /// </summary>
 public abstract class RelayListener : IAsyncDisposable
 {
+    /// <summary>How long sessions get to close once they were asked to (a 1001 close and its answer).</summary>
+    public static readonly TimeSpan CloseBound = TimeSpan.FromSeconds(5);
+
     private readonly Socket _socket;
     private readonly CancellationTokenSource _sessionsStopping = new();
     private readonly object _gate = new();
     private readonly TaskCompletionSource _drained = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private int _active;
-    private bool _stopping;
-    private long _nextId;
-
     private readonly RelayOptions _options;
+    private int _active;
+    private int _stopped;
+    private volatile bool _draining;
 
     protected RelayListener(EndPoint endPoint, RelayOptions options, ILogger logger)
+        : this(ListenSockets.Bind(endPoint), options, logger)
+    {
+    }
+
+    /// <summary>Takes over a socket that is already bound and listening (SO_REUSEPORT, systemd socket activation).</summary>
+    protected RelayListener(Socket listening, RelayOptions options, ILogger logger)
     {
         Logger = logger;
         _options = options;
-        _socket = endPoint is UnixDomainSocketEndPoint
-            ? new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified)
-            : new Socket(endPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
-        try
-        {
-            if (endPoint is IPEndPoint)
-            {
-                _socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
-            }
-
-            _socket.Bind(endPoint);
-            _socket.Listen(1024);
-        }
-        catch
-        {
-            _socket.Dispose();
-            throw;
-        }
+        _socket = listening;
     }
 
     protected ILogger Logger { get; }
@@ -54,6 +46,18 @@ public abstract class RelayListener : IAsyncDisposable
 
     /// <summary>Sessions running now.</summary>
     public int ActiveSessions => Volatile.Read(ref _active);
+
+    /// <summary>True from the moment the listener stops accepting.</summary>
+    public bool IsDraining => _draining;
+
+    /// <summary>How long running sessions may go on once the listener stops; zero asks them to end at once.</summary>
+    public TimeSpan DrainTimeout { get; init; }
+
+    /// <summary>The cap on concurrent sessions, shared with the server's other listeners; null means none.</summary>
+    public SessionLimiter? Limiter { get; init; }
+
+    /// <summary>Process-wide session ids, so that log lines from several listeners never share one.</summary>
+    private static long s_lastId;
 
     /// <summary>Accepts until <paramref name="cancellationToken"/> fires, then stops the sessions it started.</summary>
     public async Task RunAsync(CancellationToken cancellationToken)
@@ -68,6 +72,10 @@ public abstract class RelayListener : IAsyncDisposable
                     client = await _socket.AcceptAsync(cancellationToken).ConfigureAwait(false);
                 }
                 catch (OperationCanceledException)
+                {
+                    break;
+                }
+                catch (ObjectDisposedException) when (_draining)
                 {
                     break;
                 }
@@ -88,32 +96,54 @@ public abstract class RelayListener : IAsyncDisposable
                     _active++;
                 }
 
-                _ = RunSessionAsync(client, Interlocked.Increment(ref _nextId));
+                _ = RunSessionAsync(client, Interlocked.Increment(ref s_lastId));
             }
         }
         finally
         {
-            await StopAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+            await StopAsync(DrainTimeout).ConfigureAwait(false);
         }
     }
 
-    /// <summary>Stops accepting, asks running sessions to end, and waits for them for at most <paramref name="drainTimeout"/>.</summary>
+    /// <summary>
+    /// Stops accepting, lets running sessions go on for at most <paramref name="drainTimeout"/>, then asks the rest to
+    /// end and waits for them for at most <see cref="CloseBound"/>. Only the first call drains; later calls return at once.
+    /// </summary>
     public async Task StopAsync(TimeSpan drainTimeout)
     {
+        if (Interlocked.Exchange(ref _stopped, 1) != 0)
+        {
+            return;
+        }
+
+        _draining = true;
+        var listener = _socket.LocalEndPoint?.ToString() ?? "listener";
         _socket.Dispose();
         lock (_gate)
         {
-            _stopping = true;
             if (_active == 0)
             {
                 _drained.TrySetResult();
             }
         }
 
+        if (drainTimeout > TimeSpan.Zero && !_drained.Task.IsCompleted)
+        {
+            SessionLog.Draining(Logger, listener, ActiveSessions, drainTimeout.TotalSeconds);
+            try
+            {
+                await _drained.Task.WaitAsync(drainTimeout).ConfigureAwait(false);
+            }
+            catch (TimeoutException)
+            {
+                SessionLog.DrainTimedOut(Logger, ActiveSessions);
+            }
+        }
+
         await _sessionsStopping.CancelAsync().ConfigureAwait(false);
         try
         {
-            await _drained.Task.WaitAsync(drainTimeout).ConfigureAwait(false);
+            await _drained.Task.WaitAsync(CloseBound).ConfigureAwait(false);
         }
         catch (TimeoutException)
         {
@@ -123,8 +153,9 @@ public abstract class RelayListener : IAsyncDisposable
     /// <summary>
     /// Turns one accepted connection into a session: the handshake, dialling the other side, refusing with the
     /// right answer. Owns <paramref name="client"/>: returns the session's start, or null after closing it.
+    /// <paramref name="admitted"/> is false when the session cap is reached: refuse with 503.
     /// </summary>
-    protected abstract Task<SessionStart?> AcceptAsync(Socket client, long id, CancellationToken stopping);
+    protected abstract Task<SessionStart?> AcceptAsync(Socket client, long id, bool admitted, CancellationToken stopping);
 
     /// <summary>
     /// One connection from accept to the end of its session, with the bookkeeping every listener does: start and
@@ -134,9 +165,10 @@ public abstract class RelayListener : IAsyncDisposable
     {
         // Leave the accept loop at once: the handshake and the session run on the pool.
         await Task.Yield();
+        var admitted = Limiter?.TryEnter() ?? true;
         try
         {
-            if (await AcceptAsync(client, id, _sessionsStopping.Token).ConfigureAwait(false) is not { } start)
+            if (await AcceptAsync(client, id, admitted, _sessionsStopping.Token).ConfigureAwait(false) is not { } start)
             {
                 return;
             }
@@ -159,7 +191,7 @@ public abstract class RelayListener : IAsyncDisposable
             RelayMetrics.BytesToWebSocket.Add(result.BytesToWebSocket);
             RelayMetrics.BytesFromWebSocket.Add(result.BytesFromWebSocket);
             RelayMetrics.SessionDuration.Record(elapsed.TotalSeconds);
-            SessionLog.SessionEnded(Logger, id, start.Remote, (long)elapsed.TotalMilliseconds, result.BytesToWebSocket, result.BytesFromWebSocket, result);
+            SessionLog.SessionEnded(Logger, id, start.Remote, start.Route, (long)elapsed.TotalMilliseconds, result.BytesToWebSocket, result.BytesFromWebSocket, result);
         }
         catch (Exception ex)
         {
@@ -168,10 +200,15 @@ public abstract class RelayListener : IAsyncDisposable
         }
         finally
         {
+            if (admitted)
+            {
+                Limiter?.Exit();
+            }
+
             lock (_gate)
             {
                 _active--;
-                if (_stopping && _active == 0)
+                if (_draining && _active == 0)
                 {
                     _drained.TrySetResult();
                 }
@@ -181,7 +218,7 @@ public abstract class RelayListener : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await StopAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+        await StopAsync(DrainTimeout).ConfigureAwait(false);
         _sessionsStopping.Dispose();
         GC.SuppressFinalize(this);
     }

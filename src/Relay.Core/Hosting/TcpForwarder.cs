@@ -22,7 +22,7 @@ public sealed class TcpForwarder : RelayListener
         SessionLog.Listening(logger, "tcp", LocalEndPoint, uri);
     }
 
-    protected override async Task<SessionStart?> AcceptAsync(Socket client, long id, CancellationToken stopping)
+    protected override async Task<SessionStart?> AcceptAsync(Socket client, long id, bool admitted, CancellationToken stopping)
     {
         var tcp = new SocketEndpoint(client);
         var remote = tcp.RemoteEndPoint?.ToString() ?? "?";

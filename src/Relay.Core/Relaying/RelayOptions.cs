@@ -35,6 +35,10 @@ public sealed record RelayOptions
     /// all) is ended; zero means never.</summary>
     public TimeSpan PingTimeout { get; init; } = TimeSpan.Zero;
 
+    /// <summary>A session with no data in either direction for this long is closed with 1001; zero means never.
+    /// Pings and pongs are not data: a keepalive does not keep an idle session open.</summary>
+    public TimeSpan IdleTimeout { get; init; }
+
     /// <summary>Largest incoming message in bytes before the session answers 1009; zero means unlimited.</summary>
     public long MaxMessageSize { get; init; }
 

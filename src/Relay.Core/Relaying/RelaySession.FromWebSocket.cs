@@ -125,6 +125,7 @@ public sealed partial class RelaySession
                         _bytesFromWebSocket += chunkLength;
                         start += chunkLength;
                         frameRemaining -= chunkLength;
+                        OnData();
                     }
 
                     if (frameRemaining == 0)

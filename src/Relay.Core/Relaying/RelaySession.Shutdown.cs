@@ -44,9 +44,10 @@ public sealed partial class RelaySession
         }
         finally
         {
-            if (_stopping.IsCancellationRequested && !_closeSent)
+            if ((_stopping.IsCancellationRequested || Volatile.Read(ref _failure) == (int)SessionEnding.IdleTimeout) && !_closeSent)
             {
-                // The relay is shutting down: tell the peer it is going away (1001) rather than vanishing.
+                // The relay is shutting down, or the session sat idle: tell the peer it is going away (1001)
+                // rather than vanishing.
                 Fail(SessionEnding.Cancelled);
                 await TrySendCloseAsync(CloseStatus.GoingAway).ConfigureAwait(false);
             }

@@ -104,6 +104,7 @@ public sealed partial class RelaySession
                 }
 
                 _bytesToWebSocket += read;
+                OnData();
                 InjectDelay();
                 if (_bytes.SupportsZeroByteReads && read < _options.MaxPayloadPerRead)
                 {

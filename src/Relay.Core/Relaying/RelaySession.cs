@@ -73,6 +73,7 @@ public sealed partial class RelaySession : IResettable, IDisposable
         _stopping = cancellationToken;
         _cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         _lastInbound = options.TimeProvider.GetTimestamp();
+        _lastData = _lastInbound;
     }
 
     /// <summary>Clears per-session state before the pool hands this instance out again.</summary>
@@ -93,7 +94,9 @@ public sealed partial class RelaySession : IResettable, IDisposable
         _failure = NoFailure;
         _peerClosedFirst = false;
         _lastInbound = 0;
+        _lastData = 0;
         _pingSentAt = 0;
+        _silentSince = 0;
         _pingInFlight = 0;
         _pingTask = null;
         return _sendLock.CurrentCount == 1;

@@ -15,6 +15,8 @@ public enum SessionEnding
     ByteSideError,
     /// <summary>The peer stayed silent past the ping timeout.</summary>
     PingTimeout,
+    /// <summary>No data either way for the idle timeout; we closed with 1001.</summary>
+    IdleTimeout,
     /// <summary>The session was stopped from outside (shutdown).</summary>
     Cancelled,
 }

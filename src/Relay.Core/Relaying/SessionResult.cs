@@ -23,6 +23,7 @@ public readonly record struct SessionResult(
         SessionEnding.ProtocolError => $"closed by relay with {CloseSent} ({Framing.CloseStatus.Describe(CloseSent ?? 0)}){FormatReason()}",
         SessionEnding.ByteSideError => $"closed by relay with {CloseSent} ({Framing.CloseStatus.Describe(CloseSent ?? 0)}): the byte side failed{FormatReason()}",
         SessionEnding.PingTimeout => "no answer from the peer within the ping timeout",
+        SessionEnding.IdleTimeout => "idle timeout: no data either way; closed with 1001",
         _ => "cancelled",
     };
 
