@@ -153,7 +153,8 @@ public static class WebSocketConnector
         }
         catch (AuthenticationException ex)
         {
-            var why = check.Rejected ? check.Describe() : ex.Message;
+            // "Authentication failed, see inner exception" says nothing: the inner one names the cause.
+            var why = check.Rejected ? check.Describe() : ex.InnerException?.Message ?? ex.Message;
             throw new WebSocketConnectException(ConnectFailure.Tls, $"TLS: {why}", null, ex);
         }
 
