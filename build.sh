@@ -24,6 +24,7 @@ if [ "${1:-}" = "test" ]; then
   command -v afl-fuzz >/dev/null 2>&1 || missing="$missing afl++"
   command -v tinyproxy >/dev/null 2>&1 || [ -x /usr/bin/tinyproxy ] || missing="$missing tinyproxy"
   command -v microsocks >/dev/null 2>&1 || missing="$missing microsocks"
+  command -v systemd-socket-activate >/dev/null 2>&1 || missing="$missing systemd"
   if [ -n "$missing" ]; then
     echo "installing test peers:$missing"
     DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq $missing >/dev/null ||
