@@ -107,7 +107,8 @@ internal static class Program
         }
         catch (WebSocketConnectException ex)
         {
-            await Console.Error.WriteLineAsync($"relay: {options.Right.Text}: {ex.Message}").ConfigureAwait(false);
+            // One line for a user; the stack trace only when asked for with -v.
+            await Console.Error.WriteLineAsync(options.Verbose ? $"relay: {options.Right.Text}: {ex.Message}\n{ex}" : $"relay: {options.Right.Text}: {ex.Message}").ConfigureAwait(false);
             return ExitCodeOf(ex);
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
