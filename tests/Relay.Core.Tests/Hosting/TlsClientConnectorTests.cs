@@ -1,4 +1,6 @@
 using System.Net.WebSockets;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using Relay.Core.Hosting;
 using Relay.Core.Transport;
 using Relay.Testing;
@@ -57,6 +59,27 @@ public sealed class TlsClientConnectorTests
 
         Assert.Equal(ConnectFailure.Tls, ex.Failure);
         Assert.Contains("certificate not trusted", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Connect_TrustedCertificateForAnotherName_FailsOnTheName()
+    {
+        var timeout = Loopback.Timeout(20);
+        // A self-signed certificate for another name, trusted through --ca-cert: only the name is wrong.
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var request = new CertificateRequest("CN=other.example", key, HashAlgorithmName.SHA256);
+        var names = new SubjectAlternativeNameBuilder();
+        names.AddDnsName("other.example");
+        request.CertificateExtensions.Add(names.Build());
+        using var selfSigned = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddHours(-1), DateTimeOffset.UtcNow.AddDays(1));
+        using var serverCertificate = X509CertificateLoader.LoadPkcs12(selfSigned.Export(X509ContentType.Pkcs12), null);
+        await using var server = new ClientTestServer(serverCertificate);
+        var options = new ClientOptions { TrustedCertificates = [X509CertificateLoader.LoadCertificate(selfSigned.RawData)] };
+
+        var ex = await Assert.ThrowsAsync<WebSocketConnectException>(() => WebSocketConnector.ConnectAsync(new Uri(server.Url()), options, timeout));
+
+        Assert.Equal(ConnectFailure.Tls, ex.Failure);
+        Assert.StartsWith("TLS: certificate name does not match the host (RemoteCertificateNameMismatch", ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]
