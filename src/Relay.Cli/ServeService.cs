@@ -28,9 +28,42 @@ internal sealed class ServeService(ServeOptions options, ServeSockets sockets, I
                 Limiter = limiter,
             }).ToList();
             await using var server = new RelayServer(listeners, logger);
+            MetricsEndpoint? metrics = null;
+            if (options.Metrics is { } metricsAddress)
+            {
+                try
+                {
+                    metrics = new MetricsEndpoint(metricsAddress, () => server.IsReady, logger);
+                }
+                catch (SocketException ex)
+                {
+                    var address = metricsAddress.ToString() ?? "?";
+                    ServerLog.MetricsListenFailed(logger, address, ex.Message);
+                    Failed = true;
+                    lifetime.StopApplication();
+                    return;
+                }
+            }
+
+            // Health and metrics outlive the drain: /readyz says 503 from SIGTERM on, while /healthz stays 200 so that
+            // an orchestrator does not kill a process that is finishing its sessions.
+            using var metricsStop = new CancellationTokenSource();
+            var metricsRun = metrics?.RunAsync(metricsStop.Token) ?? Task.CompletedTask;
             var routes = options.Routes.Count == 0 ? $"default route {options.DefaultTarget}" : $"{options.Routes.Count} routes" + (options.DefaultTarget is { } t ? $" and default route {t}" : string.Empty);
             ServerLog.Started(logger, listeners.Count, routes, options.MaxSessions, options.DrainTimeout.TotalSeconds);
-            await server.RunAsync(stoppingToken).ConfigureAwait(false);
+            try
+            {
+                await server.RunAsync(stoppingToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                await metricsStop.CancelAsync().ConfigureAwait(false);
+                await metricsRun.ConfigureAwait(false);
+                if (metrics is not null)
+                {
+                    await metrics.DisposeAsync().ConfigureAwait(false);
+                }
+            }
         }
         catch (Exception ex)
         {

@@ -14,6 +14,9 @@ public static partial class ServerLog
     [LoggerMessage(EventId = 23, EventName = "ServerFailed", Level = LogLevel.Critical, Message = "relay serve failed")]
     public static partial void Failed(ILogger logger, Exception exception);
 
+    [LoggerMessage(EventId = 24, EventName = "MetricsListenFailed", Level = LogLevel.Critical, Message = "cannot serve metrics on {Address}: {Error}")]
+    public static partial void MetricsListenFailed(ILogger logger, string address, string error);
+
     [LoggerMessage(EventId = 22, EventName = "StopRequested", Level = LogLevel.Information, Message = "stop requested: no longer ready, draining {Sessions} sessions")]
     public static partial void StopRequested(ILogger logger, int sessions);
 }

@@ -24,7 +24,7 @@ public readonly record struct SessionResult(
         SessionEnding.ByteSideError => $"closed by relay with {CloseSent} ({Framing.CloseStatus.Describe(CloseSent ?? 0)}): the byte side failed{FormatReason()}",
         SessionEnding.PingTimeout => "no answer from the peer within the ping timeout",
         SessionEnding.IdleTimeout => "idle timeout: no data either way; closed with 1001",
-        _ => "cancelled",
+        _ => CloseSent == Framing.CloseStatus.GoingAway ? "closed by relay with 1001 (going away): the relay is stopping" : "cancelled",
     };
 
     private string FormatReason() => string.IsNullOrEmpty(CloseReason) ? string.Empty : $": {CloseReason}";
