@@ -23,8 +23,15 @@ internal static class CommandLine
           relay -b tcp-l:127.0.0.1:2222 wss://host/path        local TCP port ⇄ WebSocket
           relay -b ws-l:127.0.0.1:8081 echo:                    WebSocket server that echoes (for benchmarks)
           relay bench ws://127.0.0.1:8081/ --workload rtt       load generator; see relay bench --help
+          relay ssh-config 'sbx-*' 'wss://8081-%h.example'      print a ~/.ssh/config block using relay as ProxyCommand
 
-        Exit codes: 0 normal end, 1 runtime failure, 2 usage error.
+        Proxy: --proxy, else wss_proxy/https_proxy/HTTPS_PROXY (wss://) or ws_proxy/http_proxy (ws://), then
+        all_proxy/ALL_PROXY; NO_PROXY or --noproxy lists hosts to reach directly (as curl). -H values take ${NAME}
+        from the environment ($$ is a literal $).
+
+        Exit codes: 0 normal end, 1 runtime failure, 2 usage error, 3 could not connect (DNS, TCP, proxy, timeout),
+          4 TLS failure, 5 upgrade refused (HTTP 401, 403, 404, 503, ...), 6 target unreachable (the server answered
+          502), 7 closed abnormally by the server (close code other than 1000/1001, connection lost, ping timeout).
         """;
 
     private static readonly Option<bool> s_binary = new("--binary", "-b") { Description = "Send binary messages (the default)" };
@@ -35,6 +42,12 @@ internal static class CommandLine
     private static readonly Option<string?> s_protocol = new("--protocol") { Description = "Sec-WebSocket-Protocol to request", HelpName = "PROTO" };
     private static readonly Option<string?> s_origin = new("--origin") { Description = "Origin header to send", HelpName = "URL" };
     private static readonly Option<bool> s_insecure = new("--insecure", "-k") { Description = "Accept any TLS certificate (says so on stderr)" };
+    private static readonly Option<string?> s_caCert = new("--ca-cert") { Description = "Also trust the CA certificates in this PEM file (wss://)", HelpName = "FILE" };
+    private static readonly Option<string?> s_clientCert = new("--client-cert") { Description = "Present this PEM certificate (mutual TLS)", HelpName = "FILE" };
+    private static readonly Option<string?> s_clientKey = new("--client-key") { Description = "The PEM private key of --client-cert [default: in the certificate file]", HelpName = "FILE" };
+    private static readonly Option<string?> s_proxy = new("--proxy") { Description = "http://[user:pass@]host:port (CONNECT) or socks5[h]://[user:pass@]host:port; '' = none [default: from HTTPS_PROXY etc., as curl]", HelpName = "URL" };
+    private static readonly Option<string?> s_noProxy = new("--noproxy") { Description = "Hosts to reach directly, as NO_PROXY: '*', domains, IPs, CIDR, host:port", HelpName = "LIST" };
+    private static readonly Option<string?> s_connectTimeout = new("--connect-timeout") { Description = "Bound on DNS, TCP, proxy, TLS and the upgrade together [default: 15]", HelpName = "SECONDS" };
     private static readonly Option<string?> s_pingInterval = new("--ping-interval") { Description = "Ping after this many seconds without inbound traffic; 0 = off [default: 25]", HelpName = "SECONDS" };
     private static readonly Option<string?> s_pingTimeout = new("--ping-timeout") { Description = "End a session silent this long after a ping; 0 = never [default: 0]", HelpName = "SECONDS" };
     private static readonly Option<string?> s_closeTimeout = new("--close-timeout") { Description = "How long to wait for the other side to finish once a close started [default: 2]", HelpName = "SECONDS" };
@@ -48,7 +61,7 @@ internal static class CommandLine
     private static RootCommand CreateRoot()
     {
         var root = new RootCommand(Description);
-        foreach (Option option in new Option[] { s_binary, s_text, s_bufferSize, s_exitOnEof, s_header, s_protocol, s_origin, s_insecure, s_pingInterval, s_pingTimeout, s_closeTimeout, s_maxMessageSize, s_quiet, s_verbose })
+        foreach (Option option in new Option[] { s_binary, s_text, s_bufferSize, s_exitOnEof, s_header, s_protocol, s_origin, s_insecure, s_caCert, s_clientCert, s_clientKey, s_proxy, s_noProxy, s_connectTimeout, s_pingInterval, s_pingTimeout, s_closeTimeout, s_maxMessageSize, s_quiet, s_verbose })
         {
             root.Options.Add(option);
         }
@@ -64,7 +77,13 @@ internal static class CommandLine
         return root;
     }
 
-    public static ParseOutcome Parse(string[] args)
+    public static ParseOutcome Parse(string[] args) => ParseWith(args, ProcessEnvironment());
+
+    /// <summary>
+    /// Parses <paramref name="args"/> with <paramref name="environment"/> standing for the process environment
+    /// (header ${NAME} values, HTTPS_PROXY/ALL_PROXY/NO_PROXY), so tests need not change the real one.
+    /// </summary>
+    public static ParseOutcome ParseWith(string[] args, IReadOnlyDictionary<string, string?> environment)
     {
         if (args.Length > 0 && args[0] == "bench")
         {
@@ -123,7 +142,8 @@ internal static class CommandLine
             || !TrySeconds(result.GetValue(s_pingInterval), "--ping-interval", 25, out var pingInterval, out error)
             || !TrySeconds(result.GetValue(s_pingTimeout), "--ping-timeout", 0, out var pingTimeout, out error)
             || !TrySeconds(result.GetValue(s_closeTimeout), "--close-timeout", 2, out var closeTimeout, out error)
-            || !TryHeaders(result.GetValue(s_header) ?? [], out var headers, out error))
+            || !TrySeconds(result.GetValue(s_connectTimeout), "--connect-timeout", 15, out var connectTimeout, out error)
+            || !TryHeaders(result.GetValue(s_header) ?? [], environment, out var headers, out error))
         {
             return Usage(error!);
         }
@@ -151,6 +171,25 @@ internal static class CommandLine
                 return Usage($"relay does not relay '{left.Text}' to '{right.Text}'; supported: - ws[s]://…, ws-l:HOST:PORT tcp:HOST:PORT (or unix:PATH or echo:), tcp-l:HOST:PORT ws[s]://…");
         }
 
+        if (connectTimeout <= TimeSpan.Zero)
+        {
+            return Usage("--connect-timeout takes a number of seconds above 0");
+        }
+
+        var client = new ClientOptions
+        {
+            Headers = headers,
+            Protocol = result.GetValue(s_protocol),
+            Origin = result.GetValue(s_origin),
+            Insecure = result.GetValue(s_insecure),
+            ConnectTimeout = connectTimeout,
+        };
+        var clientUri = mode == Mode.WebSocketForwarder ? null : right.Uri;
+        if (clientUri is not null && !ClientSetup.TryApply(clientUri, result.GetValue(s_caCert), result.GetValue(s_clientCert), result.GetValue(s_clientKey), result.GetValue(s_proxy), result.GetValue(s_noProxy), environment, ref client, out error))
+        {
+            return Usage(error!);
+        }
+
         var relay = new RelayOptions
         {
             BufferSize = (int)bufferSize,
@@ -161,22 +200,29 @@ internal static class CommandLine
             CloseTimeout = closeTimeout,
             MaxMessageSize = maxMessage,
         };
-        var client = new ClientOptions
-        {
-            Headers = headers,
-            Protocol = result.GetValue(s_protocol),
-            Origin = result.GetValue(s_origin),
-            Insecure = result.GetValue(s_insecure),
-        };
         return new ParseOutcome.Run(new CliOptions(mode, left, right, relay, client, BinaryImplied: !binary && !text, result.GetValue(s_quiet), result.GetValue(s_verbose)));
     }
 
-    /// <summary>A usage error is one line (DESIGN.md §5): line breaks from echoed input are shown escaped.</summary>
+    private static readonly Dictionary<string, string?> s_noEnvironment = [];
+
+    /// <summary>The process environment as a dictionary (names are case-sensitive on Linux).</summary>
+    internal static IReadOnlyDictionary<string, string?> ProcessEnvironment()
+    {
+        var environment = new Dictionary<string, string?>(StringComparer.Ordinal);
+        foreach (System.Collections.DictionaryEntry entry in Environment.GetEnvironmentVariables())
+        {
+            environment[(string)entry.Key] = entry.Value as string;
+        }
+
+        return environment;
+    }
+
     /// <summary>Whether <paramref name="token"/> is one of our options that takes the next token as its value.</summary>
     private static bool TakesValue(string token) =>
         s_root.Options.FirstOrDefault(o => o.Name == token || o.Aliases.Contains(token)) is { } option
         && option.ValueType != typeof(bool);
 
+    /// <summary>A usage error is one line (DESIGN.md §5): line breaks from echoed input are shown escaped.</summary>
     internal static ParseOutcome.UsageError Usage(string message) =>
         new(message.Replace("\r", "\\r", StringComparison.Ordinal).Replace("\n", "\\n", StringComparison.Ordinal));
 
@@ -217,7 +263,12 @@ internal static class CommandLine
         return true;
     }
 
-    internal static bool TryHeaders(string[] values, out IReadOnlyList<KeyValuePair<string, string>> headers, out string? error)
+    internal static bool TryHeaders(string[] values, out IReadOnlyList<KeyValuePair<string, string>> headers, out string? error) =>
+        TryHeaders(values, s_noEnvironment, out headers, out error);
+
+    /// <summary>-H values: "Name: value", the value with ${NAME} taken from <paramref name="environment"/> and $$ a
+    /// literal $; a variable that is not set is a usage error naming it.</summary>
+    internal static bool TryHeaders(string[] values, IReadOnlyDictionary<string, string?> environment, out IReadOnlyList<KeyValuePair<string, string>> headers, out string? error)
     {
         var list = new List<KeyValuePair<string, string>>();
         headers = list;
@@ -232,7 +283,19 @@ internal static class CommandLine
                 return false;
             }
 
-            list.Add(new(name, value[(colon + 1)..].Trim()));
+            if (!HeaderValue.TryExpand(value[(colon + 1)..].Trim(), environment, out var expanded, out error))
+            {
+                error = $"-H {name}: {error}";
+                return false;
+            }
+
+            if (expanded.AsSpan().ContainsAny("\r\n"))
+            {
+                error = $"-H {name}: the value from the environment holds a line break";
+                return false;
+            }
+
+            list.Add(new(name, expanded));
         }
 
         return true;

@@ -107,8 +107,13 @@ internal static class Program
         }
         catch (WebSocketConnectException ex)
         {
-            await Console.Error.WriteLineAsync($"relay: {options.Right.Text}: {ex.Message}").ConfigureAwait(false);
-            return ExitCodes.Failure;
+            // One line for a user; the stack trace only when asked for with -v.
+            await Console.Error.WriteLineAsync(options.Verbose ? $"relay: {options.Right.Text}: {ex.Message}\n{ex}" : $"relay: {options.Right.Text}: {ex.Message}").ConfigureAwait(false);
+            return ExitCodeOf(ex);
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            return ExitCodes.Success;
         }
 
         var result = await RelaySession.RunAsync(webSocket, WebSocketRole.Client, StreamEndpoint.ForStdio(), prefix, options.Relay, stop).ConfigureAwait(false);
@@ -117,9 +122,32 @@ internal static class Program
             return ExitCodes.Success;
         }
 
-        await Console.Error.WriteLineAsync($"relay: {options.Right.Text}: {result.Describe()}").ConfigureAwait(false);
-        return ExitCodes.Failure;
+        var (code, message) = DescribeEnding(result, options.Relay);
+        await Console.Error.WriteLineAsync($"relay: {options.Right.Text}: {message}").ConfigureAwait(false);
+        return code;
     }
+
+    /// <summary>The exit code for a WebSocket that could not be opened (ExitCodes, docs/client.md).</summary>
+    internal static int ExitCodeOf(WebSocketConnectException exception) => exception.Failure switch
+    {
+        ConnectFailure.Tls => ExitCodes.TlsFailed,
+        ConnectFailure.Upgrade when exception.HttpStatus == 502 => ExitCodes.TargetUnreachable,
+        ConnectFailure.Upgrade => ExitCodes.UpgradeRefused,
+        _ => ExitCodes.ConnectFailed,
+    };
+
+    /// <summary>The exit code and the one line for a session that ended abnormally, in the client's words: the
+    /// WebSocket peer is "the server".</summary>
+    internal static (int Code, string Message) DescribeEnding(SessionResult result, RelayOptions relay) => result.Ending switch
+    {
+        SessionEnding.PeerClosedWithError => (ExitCodes.ClosedAbnormally, result.CloseReceived is { } code and not CloseStatus.NoStatusReceived
+            ? $"closed by the server with {code} ({(string.IsNullOrEmpty(result.CloseReason) ? CloseStatus.Describe(code) : result.CloseReason)})"
+            : "closed by the server without a close code"),
+        SessionEnding.ConnectionLost => (ExitCodes.ClosedAbnormally, "the connection to the server was lost without a close frame (1006)"),
+        SessionEnding.PingTimeout => (ExitCodes.ClosedAbnormally, $"the server did not answer a ping within {relay.PingTimeout.TotalSeconds:0.###} s (--ping-timeout)"),
+        SessionEnding.ProtocolError => (ExitCodes.ClosedAbnormally, $"the server broke the protocol: {result.Describe()}"),
+        _ => (ExitCodes.Failure, result.Describe()),
+    };
 
     private static async Task<int> RunListenerAsync(RelayListener listener, CancellationToken stop)
     {

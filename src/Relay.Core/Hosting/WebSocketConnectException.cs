@@ -1,11 +1,21 @@
 namespace Relay.Core.Hosting;
 
-/// <summary>The client could not open its WebSocket. The message is one line for the user; <see cref="HttpStatus"/>
-/// is set when the server answered the upgrade with something other than 101.</summary>
+/// <summary>The client could not open its WebSocket. The message is one line for the user; <see cref="Failure"/> says
+/// which step failed, and <see cref="HttpStatus"/> is set when the server answered the upgrade with something other
+/// than 101.</summary>
 public sealed class WebSocketConnectException : Exception
 {
     public WebSocketConnectException(string message, int? httpStatus = null, Exception? inner = null)
-        : base(message, inner) => HttpStatus = httpStatus;
+        : this(httpStatus is null ? ConnectFailure.Connect : ConnectFailure.Upgrade, message, httpStatus, inner)
+    {
+    }
+
+    public WebSocketConnectException(ConnectFailure failure, string message, int? httpStatus = null, Exception? inner = null)
+        : base(message, inner)
+    {
+        Failure = failure;
+        HttpStatus = httpStatus;
+    }
 
     public WebSocketConnectException()
     {
@@ -20,6 +30,8 @@ public sealed class WebSocketConnectException : Exception
         : base(message, innerException)
     {
     }
+
+    public ConnectFailure Failure { get; }
 
     public int? HttpStatus { get; }
 }
