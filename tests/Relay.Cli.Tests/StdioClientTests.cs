@@ -42,7 +42,7 @@ public sealed class StdioClientTests(RelayBinaryFixture binary) : IClassFixture<
     }
 
     [Fact]
-    public async Task Client_ForwarderTargetDead_ExitsOneReporting502()
+    public async Task Client_ForwarderTargetDead_ExitsSixReporting502()
     {
         var timeout = Loopback.Timeout(15);
         var port = Loopback.FreePort();
@@ -51,7 +51,7 @@ public sealed class StdioClientTests(RelayBinaryFixture binary) : IClassFixture<
 
         var (exit, stdout, stderr) = await RelayBinary.RunAsync([], timeout, "-b", "-", $"ws://127.0.0.1:{port}/");
 
-        Assert.Equal(1, exit);
+        Assert.Equal(6, exit); // ExitCodes.TargetUnreachable
         Assert.Empty(stdout);
         Assert.Contains("502", stderr, StringComparison.Ordinal);
         Assert.StartsWith("relay: ", stderr, StringComparison.Ordinal);
@@ -59,11 +59,11 @@ public sealed class StdioClientTests(RelayBinaryFixture binary) : IClassFixture<
     }
 
     [Fact]
-    public async Task Client_NoServer_ExitsOneReportingConnectionRefused()
+    public async Task Client_NoServer_ExitsThreeReportingConnectionRefused()
     {
         var (exit, stdout, stderr) = await RelayBinary.RunAsync([], Loopback.Timeout(15), "-b", "-", $"ws://127.0.0.1:{Loopback.FreePort()}/");
 
-        Assert.Equal(1, exit);
+        Assert.Equal(3, exit); // ExitCodes.ConnectFailed: nothing listens
         Assert.Empty(stdout);
         Assert.Contains("connection refused", stderr, StringComparison.Ordinal);
         var line = Assert.Single(stderr.TrimEnd('\n').Split('\n'));
@@ -75,7 +75,7 @@ public sealed class StdioClientTests(RelayBinaryFixture binary) : IClassFixture<
     {
         var (exit, stdout, stderr) = await RelayBinary.RunAsync([], Loopback.Timeout(15), "-", $"ws://127.0.0.1:{Loopback.FreePort()}/");
 
-        Assert.Equal(1, exit);
+        Assert.Equal(3, exit); // ExitCodes.ConnectFailed: nothing listens
         Assert.Empty(stdout);
         Assert.Contains("relay: neither -b nor -t given: relaying binary messages\n", stderr, StringComparison.Ordinal);
     }
@@ -94,7 +94,7 @@ public sealed class StdioClientTests(RelayBinaryFixture binary) : IClassFixture<
     {
         var (exit, _, stderr) = await RelayBinary.RunAsync([], Loopback.Timeout(15), "-q", "-", $"ws://127.0.0.1:{Loopback.FreePort()}/");
 
-        Assert.Equal(1, exit);
+        Assert.Equal(3, exit); // ExitCodes.ConnectFailed: nothing listens
         Assert.DoesNotContain("neither -b nor -t", stderr, StringComparison.Ordinal);
         Assert.Contains("connection refused", stderr, StringComparison.Ordinal);
     }
@@ -104,7 +104,7 @@ public sealed class StdioClientTests(RelayBinaryFixture binary) : IClassFixture<
     {
         var (exit, stdout, stderr) = await RelayBinary.RunAsync([], Loopback.Timeout(15), "-b", "-k", "-", $"ws://127.0.0.1:{Loopback.FreePort()}/");
 
-        Assert.Equal(1, exit);
+        Assert.Equal(3, exit); // ExitCodes.ConnectFailed: nothing listens
         Assert.Empty(stdout);
         Assert.Contains("relay: warning: -k/--insecure: TLS certificates are not checked\n", stderr, StringComparison.Ordinal);
     }

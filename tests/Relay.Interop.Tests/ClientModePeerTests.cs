@@ -101,8 +101,8 @@ public sealed class ClientModePeerTests
 
     [Theory]
     [InlineData(Peers.Node)]
-    [InlineData(Peers.Python)] // .NET: StdioClientTests.ServerCloses_With4000AndReason_StdoutEndsAndRelayExits1NamingTheCode
-    public async Task StdioClient_PeerServerClosesWith4001_RelayExits1NamingCodeAndEchoesIt(string peer)
+    [InlineData(Peers.Python)] // .NET: StdioClientTests.ServerCloses_With4000AndReason_StdoutEndsAndRelayExits7NamingTheCode
+    public async Task StdioClient_PeerServerClosesWith4001_RelayExits7NamingCodeAndEchoesIt(string peer)
     {
         var token = Loopback.Timeout(30);
         await using var server = await Peers.StartServerAsync(peer, "close", PeerCloseCode.ToString(CultureInfo.InvariantCulture), token);
@@ -126,8 +126,8 @@ public sealed class ClientModePeerTests
         }
 
         var text = await stderr;
-        Assert.True(relay.ExitCode == 1, $"exit code {relay.ExitCode}: {text}");
-        Assert.Contains($"closed by the peer with {PeerCloseCode}", text, StringComparison.Ordinal);
+        Assert.True(relay.ExitCode == 7, $"exit code {relay.ExitCode}: {text}");
+        Assert.Contains($"closed by the server with {PeerCloseCode}", text, StringComparison.Ordinal);
         Assert.Contains("peer-bye", text, StringComparison.Ordinal);
         Assert.Equal(PeerCloseCode, await server.CloseCodeAsync(token));
     }

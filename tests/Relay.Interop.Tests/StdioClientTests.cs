@@ -49,7 +49,7 @@ public sealed class StdioClientTests
     [Theory]
     [InlineData(true)]
     [InlineData(false)] // no -b: relay says on stderr at start that it relays binary
-    public async Task ServerCloses_With4000AndReason_StdoutEndsAndRelayExits1NamingTheCode(bool binaryFlag)
+    public async Task ServerCloses_With4000AndReason_StdoutEndsAndRelayExits7NamingTheCode(bool binaryFlag)
     {
         var token = Loopback.Timeout(30);
         using var server = new WebSocketServerPeer();
@@ -77,7 +77,7 @@ public sealed class StdioClientTests
 
         var session = await serving;
         var text = await stderr;
-        Assert.True(relay.ExitCode == 1, $"exit code {relay.ExitCode}: {text}");
+        Assert.True(relay.ExitCode == 7, $"exit code {relay.ExitCode}: {text}");
         Assert.Contains("4000", text, StringComparison.Ordinal);
         Assert.Contains("test server says goodbye", text, StringComparison.Ordinal);
         Assert.Equal((WebSocketCloseStatus)4000, session.CloseStatus);
@@ -104,7 +104,7 @@ public sealed class StdioClientTests
     }
 
     [Fact]
-    public async Task Wss_UnknownCa_Exits1WithCertificateError()
+    public async Task Wss_UnknownCa_Exits4WithCertificateError()
     {
         var token = Loopback.Timeout(30);
         using var certificates = TestCertificates.Create();
@@ -113,7 +113,7 @@ public sealed class StdioClientTests
 
         var (exitCode, stdout, stderr) = await RelayCommand.RunAsync([], UnknownCa, token, ClientArguments($"wss://localhost:{server.Port}/"));
 
-        Assert.True(exitCode == 1, $"exit code {exitCode}: {stderr}");
+        Assert.True(exitCode == 4, $"exit code {exitCode}: {stderr}");
         Assert.Empty(stdout);
         Assert.Matches("(?i)tls|certificate", stderr);
         // The server's side of the handshake fails too: relay refused the certificate and hung up.

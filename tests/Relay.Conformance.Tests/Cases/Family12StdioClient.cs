@@ -84,25 +84,25 @@ public sealed partial class Family12_StdioClient_ClientRole : IDisposable
 
     /// <summary>A frame with RSV1 (0xC2 = FIN, RSV1, Binary): masked Close 1002, nothing on stdout, exit 1 naming the code.</summary>
     [Fact]
-    public Task Family12_StdioClient_Case12_4_ReservedBit_Closes1002ExitsOne() =>
+    public Task Family12_StdioClient_Case12_4_ReservedBit_Closes1002ExitsSeven() =>
         ExpectFailureAsync([0xC2, 0x03, 0x61, 0x62, 0x63], CloseStatus.ProtocolError);
 
     [Fact]
-    public Task Family12_StdioClient_Case12_5_InvalidUtf8Text_Closes1007ExitsOne() =>
+    public Task Family12_StdioClient_Case12_5_InvalidUtf8Text_Closes1007ExitsSeven() =>
         ExpectFailureAsync([0x81, 0x03, 0x61, 0xC0, 0xAF], CloseStatus.InvalidPayloadData); // FIN, Text, 3 bytes: 'a', overlong '/'
 
     /// <summary>FIN, Binary, 127 and a length of 2^63-1 with no payload: 1009 from the header alone.</summary>
     [Fact]
-    public Task Family12_StdioClient_Case12_6_LengthFieldMaxInt63_Closes1009ExitsOne() =>
+    public Task Family12_StdioClient_Case12_6_LengthFieldMaxInt63_Closes1009ExitsSeven() =>
         ExpectFailureAsync([0x82, 0x7F, 0x7F, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF], CloseStatus.MessageTooBig);
 
     [Fact]
-    public Task Family12_StdioClient_Case12_7_MaskedServerFrame_Closes1002ExitsOne() =>
+    public Task Family12_StdioClient_Case12_7_MaskedServerFrame_Closes1002ExitsSeven() =>
         ExpectFailureAsync([0x82, 0x81, 0x01, 0x02, 0x03, 0x04, 0x60], CloseStatus.ProtocolError); // FIN, Binary, MASK, 1 byte
 
-    /// <summary>The server closes with an application code and a reason: relay echoes it, exits 1 and prints both.</summary>
+    /// <summary>The server closes with an application code and a reason: relay echoes it, exits 7 and prints both.</summary>
     [Fact]
-    public async Task Family12_StdioClient_Case12_8_PeerClosesWith4000_EchoedExitOneWithReason()
+    public async Task Family12_StdioClient_Case12_8_PeerClosesWith4000_EchoedExitSevenWithReason()
     {
         await using var run = await StartAsync();
         await run.Peer.SendCloseAsync(4000, "session expired", run.Timeout);
@@ -111,12 +111,12 @@ public sealed partial class Family12_StdioClient_ClientRole : IDisposable
         var close = await ReadFrameAsync(run);
         Assert.Equal(Opcode.Close, close.Opcode);
         Assert.Equal(4000, close.CloseCode);
-        Assert.Equal(1, await run.ExitCodeAsync());
+        Assert.Equal(7, await run.ExitCodeAsync()); // ExitCodes.ClosedAbnormally
         Assert.Contains("4000", run.Stderr, StringComparison.Ordinal);
         Assert.Contains("session expired", run.Stderr, StringComparison.Ordinal);
     }
 
-    /// <summary>Sends <paramref name="bad"/>; expects a masked Close with <paramref name="code"/>, empty stdout, exit 1 and the code on stderr.</summary>
+    /// <summary>Sends <paramref name="bad"/>; expects a masked Close with <paramref name="code"/>, empty stdout, exit 7 and the code on stderr.</summary>
     private async Task ExpectFailureAsync(byte[] bad, ushort code)
     {
         await using var run = await StartAsync();
@@ -126,7 +126,7 @@ public sealed partial class Family12_StdioClient_ClientRole : IDisposable
         Assert.True(close.Masked);
         Assert.Equal(code, close.CloseCode);
         Assert.Empty(await run.Stdout);
-        Assert.Equal(1, await run.ExitCodeAsync());
+        Assert.Equal(7, await run.ExitCodeAsync()); // ExitCodes.ClosedAbnormally
         Assert.Contains(code.ToString(CultureInfo.InvariantCulture), run.Stderr, StringComparison.Ordinal);
     }
 
