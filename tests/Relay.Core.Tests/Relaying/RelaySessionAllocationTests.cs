@@ -59,9 +59,17 @@ public sealed class RelaySessionAllocationTests
         // Warm up: tiered JIT, the pools' per-thread caches, the sockets' cached awaitables. With 2,000 rounds the
         // measured phase still saw about 30 bytes per message of warm-up; after 20,000 it sees next to nothing.
         await RoundsAsync(Messages);
-        var before = GC.GetTotalAllocatedBytes(precise: true);
-        await RoundsAsync(Messages);
-        var allocated = GC.GetTotalAllocatedBytes(precise: true) - before;
+
+        // The counter is process-wide: a timer or socket left behind by an earlier test class (an HTTP connection pool's
+        // cleanup, a metrics listener) now and then lands 64 KiB in one phase. Three phases, judged by the quietest: an
+        // allocation per message would show in every one of them.
+        var allocated = long.MaxValue;
+        for (var phase = 0; phase < 3; phase++)
+        {
+            var before = GC.GetTotalAllocatedBytes(precise: true);
+            await RoundsAsync(Messages);
+            allocated = Math.Min(allocated, GC.GetTotalAllocatedBytes(precise: true) - before);
+        }
 
         // 2 × 20,000 messages relayed. One object per message would be at least 24 bytes × 40,000 = 960,000 bytes;
         // runs here measure 2-8 KB of process-wide noise (timers, the thread pool), and the bound leaves room for that only.
