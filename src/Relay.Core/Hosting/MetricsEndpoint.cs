@@ -51,25 +51,11 @@ public sealed partial class MetricsEndpoint : IAsyncDisposable
         _isReady = isReady;
         _logger = logger;
         _requestTimeout = requestTimeout;
-        _socket = new Socket(listen.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        // SO_REUSEADDR alone (a restart binds while the last scrapes sit in TIME_WAIT; no silent sharing with a second
+        // relay) and [::] taking IPv4 too, as a kubelet probes the pod's IPv4 address: what every listener does.
+        _socket = ListenSockets.Bind(listen, reusePort: false, backlog: 128);
         try
         {
-            if (OperatingSystem.IsLinux())
-            {
-                // SO_REUSEADDR alone (SOL_SOCKET 1, SO_REUSEADDR 2), so a restart can bind while the last scrapes'
-                // connections sit in TIME_WAIT. Not SocketOptionName.ReuseAddress: on Unix .NET sets SO_REUSEPORT with
-                // it, and a second relay would then share this port silently, answering half the probes.
-                _socket.SetRawSocketOption(1, 2, BitConverter.GetBytes(1));
-            }
-
-            if (listen is IPEndPoint { Address: var address } && address.Equals(IPAddress.IPv6Any))
-            {
-                // [::] takes IPv4 too, as it does in Kestrel: a kubelet probes the pod's IPv4 address.
-                _socket.DualMode = true;
-            }
-
-            _socket.Bind(listen);
-            _socket.Listen(128);
             _exposition = new PrometheusExposition();
         }
         catch
