@@ -107,25 +107,7 @@ public sealed class ClientModePeerTests
         var token = Loopback.Timeout(30);
         await using var server = await Peers.StartServerAsync(peer, "close", PeerCloseCode.ToString(CultureInfo.InvariantCulture), token);
         using var relay = RelayBinary.Start("-b", "-", $"ws://127.0.0.1:{server.Port}/");
-        var stderr = relay.StandardError.ReadToEndAsync(token);
-        try
-        {
-            // relay ends its stdout when the server's Close arrives; only then does stdin end, so the Close relay
-            // sends is the echo of the server's code, not a Close 1000 of its own.
-            Assert.Equal(0, await relay.StandardOutput.BaseStream.ReadAsync(new byte[1], token));
-            relay.StandardInput.Close();
-            await relay.WaitForExitAsync(token);
-        }
-        finally
-        {
-            if (!relay.HasExited)
-            {
-                relay.Kill(entireProcessTree: true);
-                await relay.WaitForExitAsync(CancellationToken.None);
-            }
-        }
-
-        var text = await stderr;
+        var text = await RelayCommand.EndAfterServerCloseAsync(relay, token);
         Assert.True(relay.ExitCode == 7, $"exit code {relay.ExitCode}: {text}");
         Assert.Contains($"closed by the server with {PeerCloseCode}", text, StringComparison.Ordinal);
         Assert.Contains("peer-bye", text, StringComparison.Ordinal);

@@ -56,27 +56,8 @@ public sealed class StdioClientTests
         var serving = server.CloseFirstAsync((WebSocketCloseStatus)4000, "test server says goodbye", token);
         var uri = $"ws://127.0.0.1:{server.Port}/";
         using var relay = Process.Start(RelayCommand.CreateStartInfo(UnknownCa, binaryFlag ? ClientArguments(uri) : ["-B", "65536", "-", uri]))!;
-        var stderr = relay.StandardError.ReadToEndAsync(token);
-        try
-        {
-            // relay closes its stdout when the server's Close arrives: the EOF is the event to wait for. Only then
-            // does stdin end, so the Close relay answers with is its echo of 4000, not a Close 1000 of its own.
-            var stdout = await relay.StandardOutput.BaseStream.ReadAsync(new byte[1], token);
-            Assert.Equal(0, stdout);
-            relay.StandardInput.Close();
-            await relay.WaitForExitAsync(token);
-        }
-        finally
-        {
-            if (!relay.HasExited)
-            {
-                relay.Kill(entireProcessTree: true);
-                await relay.WaitForExitAsync(CancellationToken.None);
-            }
-        }
-
+        var text = await RelayCommand.EndAfterServerCloseAsync(relay, token);
         var session = await serving;
-        var text = await stderr;
         Assert.True(relay.ExitCode == 7, $"exit code {relay.ExitCode}: {text}");
         Assert.Contains("4000", text, StringComparison.Ordinal);
         Assert.Contains("test server says goodbye", text, StringComparison.Ordinal);

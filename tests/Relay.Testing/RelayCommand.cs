@@ -72,4 +72,35 @@ public static class RelayCommand
             throw;
         }
     }
+
+    /// <summary>
+    /// Ends a stdio client whose server closes first. relay closes its stdout when the server's Close arrives: that EOF
+    /// is the event waited for. Only then does stdin end, so the Close relay sends is its echo of the server's code, not
+    /// a Close 1000 of its own. Waits for the exit (killing relay if anything fails) and returns what it wrote to stderr.
+    /// </summary>
+    public static async Task<string> EndAfterServerCloseAsync(Process relay, CancellationToken cancellationToken)
+    {
+        var stderr = relay.StandardError.ReadToEndAsync(cancellationToken);
+        try
+        {
+            var stdout = await relay.StandardOutput.BaseStream.ReadAsync(new byte[1], cancellationToken);
+            if (stdout != 0)
+            {
+                throw new InvalidDataException("relay wrote to stdout instead of ending it at the server's Close");
+            }
+
+            relay.StandardInput.Close();
+            await relay.WaitForExitAsync(cancellationToken);
+        }
+        finally
+        {
+            if (!relay.HasExited)
+            {
+                relay.Kill(entireProcessTree: true);
+                await relay.WaitForExitAsync(CancellationToken.None);
+            }
+        }
+
+        return await stderr;
+    }
 }
