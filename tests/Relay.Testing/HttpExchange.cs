@@ -2,9 +2,8 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using Relay.Core.Handshake;
-using Relay.Testing;
 
-namespace Relay.Conformance.Tests;
+namespace Relay.Testing;
 
 /// <summary>The HTTP/1.1 halves of the opening handshake, written and read by hand so a case can break any part of them.</summary>
 public static class HttpExchange
