@@ -86,9 +86,10 @@ internal static class ServeCommandLine
             result.Invoke(new InvocationConfiguration { Output = output, Error = output });
             // The root command is named after the executable (testhost under a test runner): say what a user types.
             var text = output.ToString();
-            var usage = text.IndexOf("Usage:\n  ", StringComparison.Ordinal);
+            const string UsageHeading = "Usage:\n  ";
+            var usage = text.IndexOf(UsageHeading, StringComparison.Ordinal);
             var end = usage < 0 ? -1 : text.IndexOf(" [options]", usage, StringComparison.Ordinal);
-            return new ParseOutcome.Print(end < 0 ? text : text[..(usage + 10)] + "relay serve" + text[end..]);
+            return new ParseOutcome.Print(end < 0 ? text : text[..(usage + UsageHeading.Length)] + "relay serve" + text[end..]);
         }
 
         if (result.Errors.Count > 0)

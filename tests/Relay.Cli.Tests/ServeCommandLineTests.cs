@@ -148,7 +148,7 @@ public sealed class ServeCommandLineTests : IDisposable
     public void Parse_Help_PrintsTheFlags()
     {
         var print = Assert.IsType<ParseOutcome.Print>(ServeCommandLine.Parse(["--help"], s_noEnvironment));
-        Assert.Contains("relay serve [options]", print.Text, StringComparison.Ordinal);
+        Assert.Contains("Usage:\n  relay serve [options]\n", print.Text, StringComparison.Ordinal);
         foreach (var flag in new[] { "--listen", "--tls-cert", "--tls-key", "--target", "--route", "--token-file", "--allow-origin", "--max-sessions", "--handshake-timeout", "--idle-timeout", "--max-message-size", "--buffer-size", "--ping-interval", "--ping-timeout", "--metrics", "--drain-timeout", "--log-format" })
         {
             Assert.Contains(flag, print.Text, StringComparison.Ordinal);

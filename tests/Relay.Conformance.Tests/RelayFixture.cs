@@ -33,9 +33,12 @@ public abstract class RelayFixture : IAsyncLifetime
 
     public RelayProcess Relay => _relay ?? throw new InvalidOperationException("the relay has not started");
 
-    /// <summary>Common relay options: binary, -E as the in-sandbox forwarder runs, no keepalive pings to race the cases.</summary>
+    /// <summary>
+    /// Common relay options: binary, -E as the in-sandbox forwarder runs, no keepalive pings to race the cases, and -v
+    /// so that a failed health check can show how relay ended every session.
+    /// </summary>
     protected static string[] CommonArguments =>
-        ["-b", "-E", "--ping-interval", "0", "--max-message-size", MaxMessageSize.ToString(CultureInfo.InvariantCulture)];
+        ["-b", "-E", "-v", "--ping-interval", "0", "--max-message-size", MaxMessageSize.ToString(CultureInfo.InvariantCulture)];
 
     protected abstract Task<RelayProcess> StartRelayAsync(CancellationToken cancellationToken);
 
@@ -54,7 +57,15 @@ public abstract class RelayFixture : IAsyncLifetime
     public async Task AssertHealthyAsync()
     {
         Assert.False(Relay.Process.HasExited, $"relay exited with {(Relay.Process.HasExited ? Relay.Process.ExitCode : 0)}: {Relay.Stderr}");
-        await AssertRelaysBothWaysAsync(Loopback.Timeout(10));
+        try
+        {
+            await AssertRelaysBothWaysAsync(Loopback.Timeout(10));
+        }
+        catch (Exception ex)
+        {
+            throw new Xunit.Sdk.XunitException($"the health check after the case failed: {ex.Message}\nrelay's log, last lines:\n{string.Join('\n', Relay.Stderr.Split('\n').TakeLast(30))}", ex);
+        }
+
         var rss = ReadRss();
         Assert.True(
             rss - BaselineRss <= RssBoundBytes,
