@@ -58,18 +58,18 @@ public static class SoakCharts
         plot.Title(title);
         plot.XLabel("minutes");
         plot.YLabel(yLabel);
-        Marker(plot, monitor.BaselineAt, "baseline");
-        Marker(plot, monitor.LoadEndedAt, "load stopped");
+        Marker(plot, monitor.BaselineAt, "baseline", Colors.SteelBlue);
+        Marker(plot, monitor.LoadEndedAt, "load stopped", Colors.Gray);
         return plot;
     }
 
-    private static void Marker(Plot plot, TimeSpan? at, string label)
+    private static void Marker(Plot plot, TimeSpan? at, string label, Color color)
     {
         if (at is { } value)
         {
             var line = plot.Add.VerticalLine(value.TotalMinutes);
             line.LinePattern = LinePattern.Dashed;
-            line.Color = Colors.Gray;
+            line.Color = color;
             line.LegendText = label;
         }
     }
