@@ -213,6 +213,14 @@ public sealed class SoakMonitor : IAsyncDisposable
             }
         }
 
+        // Scrape first, then read /proc: the descriptor count then always includes the scrape's keep-alive connection,
+        // instead of missing it in the very first sample and counting it in every later one.
+        long? active = null;
+        if (relay.MetricsBase is not null && ProcessProbe.TryRead(relay.Pid) is not null)
+        {
+            active = await ScrapeActiveSessionsAsync(relay, cancellationToken);
+        }
+
         var reading = ProcessProbe.TryRead(relay.Pid);
         if (reading is null)
         {
@@ -223,12 +231,6 @@ public sealed class SoakMonitor : IAsyncDisposable
             }
 
             return;
-        }
-
-        long? active = null;
-        if (relay.MetricsBase is not null)
-        {
-            active = await ScrapeActiveSessionsAsync(relay, cancellationToken);
         }
 
         var sample = new RelaySample(relay.Name, _clock.Elapsed, reading.Value.RssKib, reading.Value.Fds, reading.Value.Threads, active);
