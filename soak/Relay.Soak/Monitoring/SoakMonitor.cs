@@ -29,6 +29,7 @@ public sealed class SoakMonitor : IAsyncDisposable
     private readonly Dictionary<string, RelaySample> _latest = new(StringComparer.Ordinal);
     private readonly Dictionary<string, RelaySample> _baseline = new(StringComparer.Ordinal);
     private readonly Dictionary<string, TimeSpan> _exited = new(StringComparer.Ordinal);
+    private readonly List<(int Rounds, TaskCompletionSource Done)> _waiters = [];
     private Task? _loop;
     private TimeSpan? _baselineAt;
     private TimeSpan? _loadEndedAt;
@@ -36,7 +37,7 @@ public sealed class SoakMonitor : IAsyncDisposable
     private TimeSpan _lastThroughputAt;
     private bool _throughputSampled;
     private int _rounds;
-    private readonly List<(int Rounds, TaskCompletionSource Done)> _waiters = [];
+    private int _disposed;
 
     public SoakMonitor(IReadOnlyList<MonitoredRelay> relays, TimeSpan interval, Func<long> bytesRelayed, Func<long> sessionsOpen)
     {
@@ -176,6 +177,11 @@ public sealed class SoakMonitor : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         await _stop.CancelAsync();
         if (_loop is not null)
         {
