@@ -51,7 +51,7 @@ public sealed class SoakMonitor : IAsyncDisposable
     }
 
     /// <summary>The 1, 5 and 15 minute load averages when the monitor was created, and again when <see cref="Start"/> ran.</summary>
-    public IReadOnlyList<double> LoadAverageAtStart { get; private set; } = [];
+    public IReadOnlyList<double> LoadAverageAtStart { get; private set; }
 
     /// <summary>When <see cref="MarkBaseline"/> ran, since the start.</summary>
     public TimeSpan? BaselineAt { get { lock (_lock) { return _baselineAt; } } }
@@ -200,7 +200,18 @@ public sealed class SoakMonitor : IAsyncDisposable
         {
             do
             {
-                await SampleAsync(cancellationToken);
+                try
+                {
+                    await SampleAsync(cancellationToken);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    // A throwing callback must not end the monitoring of a run that lasts hours.
+                    lock (_lock)
+                    {
+                        Note($"sampling failed: {ex.GetType().Name}: {ex.Message}");
+                    }
+                }
             }
             while (await timer.WaitForNextTickAsync(cancellationToken));
         }

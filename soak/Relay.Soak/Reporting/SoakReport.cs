@@ -109,7 +109,7 @@ public static class SoakReport
         }
 
         md.AppendLine();
-        md.AppendLine(inv, $"Started {doc.Started:u}, ran {totals.Duration:hh\\:mm\\:ss} of {TimeSpan.FromSeconds(doc.RequestedSeconds):hh\\:mm\\:ss} requested, seed {doc.Seed}.");
+        md.AppendLine(inv, $"Started {doc.Started:u}, ran {Span(totals.Duration)} of {Span(TimeSpan.FromSeconds(doc.RequestedSeconds))} requested, seed {doc.Seed}.");
         md.AppendLine();
         md.AppendLine("## Totals");
         md.AppendLine();
@@ -187,6 +187,9 @@ public static class SoakReport
 
         return md.ToString();
     }
+
+    private static string Span(TimeSpan span) =>
+        $"{(int)span.TotalHours}:{span.Minutes:00}:{span.Seconds:00}";
 
     private static string Load(IReadOnlyList<double> load) =>
         load.Count == 0 ? "unknown" : string.Join(" / ", load.Select(value => value.ToString("F2", CultureInfo.InvariantCulture)));
