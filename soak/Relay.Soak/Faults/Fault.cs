@@ -1,0 +1,91 @@
+using Relay.Core.Hosting;
+
+namespace Relay.Soak.Faults;
+
+/// <summary>
+/// One fault kind, injected at its rate in its own loop concurrent with the workloads. An injection returns null
+/// when the expected outcome happened, else what happened instead (an "unexpected" with that message).
+/// </summary>
+public abstract class Fault(SoakContext context, string kind)
+{
+    /// <summary>No injection may take longer than this; a stalled one is unexpected.</summary>
+    private static readonly TimeSpan s_bound = TimeSpan.FromSeconds(60);
+
+    public SoakContext Context { get; } = context;
+
+    public FaultCounter Counter { get; } = new(kind);
+
+    protected abstract Task<string?> InjectAsync(long sessionId, Random random, CancellationToken timeout);
+
+    /// <summary>Injects every 60/<paramref name="perMinute"/> seconds (the first at a random point of the first
+    /// interval) until <paramref name="stop"/>; an injection in flight finishes.</summary>
+    public async Task RunAsync(double perMinute, CancellationToken stop)
+    {
+        if (perMinute <= 0)
+        {
+            return;
+        }
+
+        var random = Context.RandomFor(Counter.Kind, 0);
+        var interval = TimeSpan.FromMinutes(1 / perMinute);
+        var next = interval * random.NextDouble() * 0.5;
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (true)
+        {
+            var wait = next - clock.Elapsed;
+            try
+            {
+                if (wait > TimeSpan.Zero)
+                {
+                    await Task.Delay(wait, stop); // the fault's schedule, not a synchronisation
+                }
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+
+            if (stop.IsCancellationRequested)
+            {
+                return;
+            }
+
+            next += interval;
+            await InjectOnceAsync(random);
+        }
+    }
+
+    private async Task InjectOnceAsync(Random random)
+    {
+        var sessionId = Context.NextSessionId();
+        Counter.Inject();
+        using var open = Context.Ledger.Begin();
+        using var timeout = new CancellationTokenSource(s_bound);
+        string? miss;
+        try
+        {
+            miss = await InjectAsync(sessionId, random, timeout.Token);
+        }
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested)
+        {
+            miss = $"timed out after {s_bound.TotalSeconds:0} s";
+        }
+        catch (TimeoutException ex)
+        {
+            miss = ex.Message;
+        }
+        catch (Exception ex) when (ex is IOException or System.Net.Sockets.SocketException or WebSocketConnectException)
+        {
+            miss = $"{ex.GetType().Name}: {ex.Message}";
+        }
+
+        if (miss is null)
+        {
+            Counter.Expected();
+        }
+        else
+        {
+            Counter.Miss($"session {sessionId}: {miss}");
+        }
+    }
+}
