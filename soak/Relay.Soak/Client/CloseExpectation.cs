@@ -13,12 +13,12 @@ public static class CloseExpectation
         var closing = await client.ReceiveAsync(cancellationToken);
         if (closing.Kind != WsEventKind.Close)
         {
-            return $"expected Close {code}, got {closing}";
+            return $"expected Close {code}, got {closing} (client port {client.LocalPort})";
         }
 
         if (closing.CloseCode != code)
         {
-            return $"expected Close {code}, got Close {closing.CloseCode}";
+            return $"expected Close {code}, got Close {closing.CloseCode} (client port {client.LocalPort})";
         }
 
         if (answer)
@@ -33,6 +33,11 @@ public static class CloseExpectation
     public static async Task<string?> EofAsync(SoakClient client, CancellationToken cancellationToken)
     {
         var end = await client.ReceiveAsync(cancellationToken);
-        return end.Kind == WsEventKind.Eof ? null : $"expected EOF after the close handshake, got {end}";
+        return end.Kind switch
+        {
+            WsEventKind.Eof => null,
+            WsEventKind.Reset => $"the relay reset the connection (RST) after a complete close handshake instead of closing it (FIN) (client port {client.LocalPort})",
+            _ => $"expected EOF after the close handshake, got {end} (client port {client.LocalPort})",
+        };
     }
 }

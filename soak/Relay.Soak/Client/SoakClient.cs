@@ -37,12 +37,16 @@ public sealed class SoakClient : IAsyncDisposable
 
     public bool CloseSent => _closeSent;
 
+    /// <summary>The client's local port: what the relay's log names as the session's remote.</summary>
+    public int LocalPort { get; private init; }
+
     /// <summary>Connects and upgrades. Throws <see cref="WebSocketConnectException"/> (with HttpStatus on a refusal).</summary>
     public static async Task<SoakClient> ConnectAsync(Uri uri, int receiveBufferSize, CancellationToken cancellationToken)
     {
         var options = new ClientOptions { ConnectTimeout = TimeSpan.FromSeconds(10) };
         var (endpoint, prefix) = await WebSocketConnector.ConnectAsync(uri, options, cancellationToken);
-        return new SoakClient(endpoint, prefix, receiveBufferSize);
+        var port = endpoint is SocketEndpoint { Socket.LocalEndPoint: System.Net.IPEndPoint local } ? local.Port : 0;
+        return new SoakClient(endpoint, prefix, receiveBufferSize) { LocalPort = port };
     }
 
     /// <summary>Sends <paramref name="payload"/> as masked binary frames of at most <see cref="MaxMessage"/> bytes.</summary>

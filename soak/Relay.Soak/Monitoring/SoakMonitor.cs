@@ -34,6 +34,9 @@ public sealed class SoakMonitor : IAsyncDisposable
     private TimeSpan? _loadEndedAt;
     private long _lastBytes;
     private TimeSpan _lastThroughputAt;
+    private bool _throughputSampled;
+    private int _rounds;
+    private readonly List<(int Rounds, TaskCompletionSource Done)> _waiters = [];
 
     public SoakMonitor(IReadOnlyList<MonitoredRelay> relays, TimeSpan interval, Func<long> bytesRelayed, Func<long> sessionsOpen)
     {
@@ -42,9 +45,11 @@ public sealed class SoakMonitor : IAsyncDisposable
         _interval = interval;
         _bytesRelayed = bytesRelayed;
         _sessionsOpen = sessionsOpen;
+        LoadAverageAtStart = MachineFacts.LoadAverage();
+        _clock.Start();
     }
 
-    /// <summary>The 1, 5 and 15 minute load averages when <see cref="Start"/> ran (empty before).</summary>
+    /// <summary>The 1, 5 and 15 minute load averages when the monitor was created, and again when <see cref="Start"/> ran.</summary>
     public IReadOnlyList<double> LoadAverageAtStart { get; private set; } = [];
 
     /// <summary>When <see cref="MarkBaseline"/> ran, since the start.</summary>
@@ -74,8 +79,6 @@ public sealed class SoakMonitor : IAsyncDisposable
         }
 
         LoadAverageAtStart = MachineFacts.LoadAverage();
-        _clock.Start();
-        _lastBytes = _bytesRelayed();
         _loop = RunAsync(_stop.Token);
     }
 
@@ -139,10 +142,35 @@ public sealed class SoakMonitor : IAsyncDisposable
             }
 
             SampleThroughput();
+            lock (_lock)
+            {
+                _rounds++;
+                foreach (var waiter in _waiters.Where(w => w.Rounds <= _rounds).ToList())
+                {
+                    _waiters.Remove(waiter);
+                    waiter.Done.TrySetResult();
+                }
+            }
         }
         finally
         {
             _sampling.Release();
+        }
+    }
+
+    /// <summary>Completes once <paramref name="rounds"/> sampling rounds (timer, settle or <see cref="SampleAsync"/>) have finished.</summary>
+    public Task WhenSampledAsync(int rounds, CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            if (_rounds >= rounds)
+            {
+                return Task.CompletedTask;
+            }
+
+            var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            _waiters.Add((rounds, done));
+            return done.Task.WaitAsync(cancellationToken);
         }
     }
 
@@ -185,6 +213,14 @@ public sealed class SoakMonitor : IAsyncDisposable
             }
         }
 
+        // Scrape first, then read /proc: the descriptor count then always includes the scrape's keep-alive connection,
+        // instead of missing it in the very first sample and counting it in every later one.
+        long? active = null;
+        if (relay.MetricsBase is not null && ProcessProbe.TryRead(relay.Pid) is not null)
+        {
+            active = await ScrapeActiveSessionsAsync(relay, cancellationToken);
+        }
+
         var reading = ProcessProbe.TryRead(relay.Pid);
         if (reading is null)
         {
@@ -195,12 +231,6 @@ public sealed class SoakMonitor : IAsyncDisposable
             }
 
             return;
-        }
-
-        long? active = null;
-        if (relay.MetricsBase is not null)
-        {
-            active = await ScrapeActiveSessionsAsync(relay, cancellationToken);
         }
 
         var sample = new RelaySample(relay.Name, _clock.Elapsed, reading.Value.RssKib, reading.Value.Fds, reading.Value.Threads, active);
@@ -248,7 +278,8 @@ public sealed class SoakMonitor : IAsyncDisposable
         var now = _clock.Elapsed;
         var bytes = _bytesRelayed();
         var seconds = (now - _lastThroughputAt).TotalSeconds;
-        var rate = seconds > 0 ? (bytes - _lastBytes) / seconds / 1e6 : 0;
+        var rate = _throughputSampled && seconds > 0 ? (bytes - _lastBytes) / seconds / 1e6 : 0;
+        _throughputSampled = true;
         _lastBytes = bytes;
         _lastThroughputAt = now;
         var sample = new ThroughputSample(now, Math.Max(rate, 0), _sessionsOpen());

@@ -33,7 +33,7 @@ public sealed class RelayFleet : IAsyncDisposable
         var ports = FreePorts.Take(6);
         string P(int i) => ports[i].ToString(CultureInfo.InvariantCulture);
         var target = $"tcp:127.0.0.1:{targetPort}";
-        var forwarder = RelayProcess.Start("forwarder", binary, ["-b", "-E", "--ping-interval", "1", $"ws-l:127.0.0.1:{P(0)}", target], ports[0], null);
+        var forwarder = RelayProcess.Start("forwarder", binary, ["-b", "-E", "--ping-interval", "1", $"ws-l:127.0.0.1:{P(0)}", target], ports[0], null, outDirectory);
 
         var config = new JsonObject
         {
@@ -48,11 +48,11 @@ public sealed class RelayFleet : IAsyncDisposable
         };
         var configPath = Path.Combine(outDirectory, "serve.json");
         await File.WriteAllTextAsync(configPath, config.ToJsonString(new() { WriteIndented = true }));
-        var serve = RelayProcess.Start("serve", binary, ["serve", "--config", configPath], ports[1], new Uri($"http://127.0.0.1:{P(2)}/"));
+        var serve = RelayProcess.Start("serve", binary, ["serve", "--config", configPath], ports[1], new Uri($"http://127.0.0.1:{P(2)}/"), outDirectory);
 
         var capped = RelayProcess.Start("capped", binary,
             ["serve", "--listen", $"ws://127.0.0.1:{P(3)}", "--target", target, "--max-sessions", CappedSessions.ToString(CultureInfo.InvariantCulture), "--metrics", $"127.0.0.1:{P(4)}"],
-            ports[3], new Uri($"http://127.0.0.1:{P(4)}/"));
+            ports[3], new Uri($"http://127.0.0.1:{P(4)}/"), outDirectory);
 
         var fleet = new RelayFleet(forwarder, serve, capped);
         try

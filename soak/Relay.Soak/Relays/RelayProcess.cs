@@ -14,10 +14,13 @@ public sealed class RelayProcess : IAsyncDisposable
     private readonly Process _process;
     private readonly Queue<string> _tail = new();
     private readonly Lock _tailLock = new();
+    private readonly StreamWriter _log;
 
-    private RelayProcess(string name, Process process, string commandLine, int port, Uri? metricsBase)
+    private RelayProcess(string name, Process process, string commandLine, int port, Uri? metricsBase, string logPath)
     {
         Name = name;
+        LogPath = logPath;
+        _log = new StreamWriter(logPath) { AutoFlush = true };
         _process = process;
         CommandLine = commandLine;
         Port = port;
@@ -32,6 +35,9 @@ public sealed class RelayProcess : IAsyncDisposable
 
     public string CommandLine { get; }
 
+    /// <summary>The relay's whole stderr and stdout, as DIR/NAME.log.</summary>
+    public string LogPath { get; }
+
     public int Port { get; }
 
     public int Pid => _process.Id;
@@ -45,7 +51,7 @@ public sealed class RelayProcess : IAsyncDisposable
 
     public int? ExitCode => _process.HasExited ? _process.ExitCode : null;
 
-    public static RelayProcess Start(string name, string binary, IReadOnlyList<string> arguments, int port, Uri? metricsBase)
+    public static RelayProcess Start(string name, string binary, IReadOnlyList<string> arguments, int port, Uri? metricsBase, string outDirectory)
     {
         var info = new ProcessStartInfo(binary)
         {
@@ -60,7 +66,7 @@ public sealed class RelayProcess : IAsyncDisposable
         }
 
         var process = Process.Start(info) ?? throw new InvalidOperationException($"{name}: {binary} did not start");
-        return new RelayProcess(name, process, binary + " " + string.Join(' ', arguments), port, metricsBase);
+        return new RelayProcess(name, process, binary + " " + string.Join(' ', arguments), port, metricsBase, Path.Combine(outDirectory, name + ".log"));
     }
 
     /// <summary>The last lines of the relay's stderr and stdout, for a failure message.</summary>
@@ -143,7 +149,13 @@ public sealed class RelayProcess : IAsyncDisposable
             _process.Kill();
         }
 
+        _process.WaitForExit(); // drains the output handlers before the log closes
         _process.Dispose();
+        lock (_tailLock)
+        {
+            _log.Dispose();
+        }
+
         return ValueTask.CompletedTask;
     }
 
@@ -156,6 +168,15 @@ public sealed class RelayProcess : IAsyncDisposable
 
         lock (_tailLock)
         {
+            try
+            {
+                _log.WriteLine(line);
+            }
+            catch (ObjectDisposedException)
+            {
+                // A last line after the run closed the log.
+            }
+
             _tail.Enqueue(line);
             while (_tail.Count > TailLines)
             {
