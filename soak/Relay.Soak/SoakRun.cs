@@ -50,6 +50,10 @@ public sealed class SoakRun(SoakOptions options)
         var live = new LiveLine(options.Duration, ledger, [.. faults.Select(f => f.Counter)], monitor, relays.All);
         var liveTask = live.RunAsync(liveStop.Token);
 
+        // A relay that dies fails the run: stop the load at once rather than fail every session until the deadline.
+        using var watching = new CancellationTokenSource();
+        var watch = WatchRelaysAsync(relays, stop, watching.Token);
+
         var load = workloads.Select(w => w.RunAsync(stop.Token))
             .Concat(faults.Select(f => f.RunAsync(options.FaultRates[f.Counter.Kind], stop.Token)))
             .ToList();
@@ -76,6 +80,8 @@ public sealed class SoakRun(SoakOptions options)
 
         await liveStop.CancelAsync();
         await liveTask;
+        await watching.CancelAsync();
+        await watch;
         Console.Error.WriteLine("soak: load stopped; settling and judging leaks");
         using var settle = new CancellationTokenSource(TimeSpan.FromSeconds(90));
         var verdict = await monitor.SettleAndJudgeAsync(TimeSpan.FromSeconds(30), settle.Token);
@@ -114,5 +120,24 @@ public sealed class SoakRun(SoakOptions options)
 
         Console.Error.WriteLine($"soak: {(reasons.Count == 0 ? "PASSED" : "FAILED")} (seed {options.Seed}); report: {string.Join(", ", paths)}");
         return reasons.Count == 0 ? 0 : 1;
+    }
+
+    private static async Task WatchRelaysAsync(RelayFleet relays, CancellationTokenSource stop, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var exited = await Task.WhenAny(relays.All.Select(async r =>
+            {
+                await r.WaitForExitAsync(cancellationToken);
+                return r;
+            }));
+            var relay = await exited;
+            Console.Error.WriteLine($"\nsoak: {relay.Name} exited with code {relay.ExitCode} during the run; stopping the load");
+            await stop.CancelAsync();
+        }
+        catch (OperationCanceledException)
+        {
+            // The run ended with every relay alive.
+        }
     }
 }

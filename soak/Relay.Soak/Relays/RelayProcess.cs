@@ -121,6 +121,9 @@ public sealed class RelayProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>Completes when the process exits (for whatever reason).</summary>
+    public Task WaitForExitAsync(CancellationToken cancellationToken) => _process.WaitForExitAsync(cancellationToken);
+
     /// <summary>Sends SIGTERM and waits for the exit; returns the exit code, or null when it did not exit in time.</summary>
     public async Task<int?> TerminateAsync(TimeSpan bound)
     {
