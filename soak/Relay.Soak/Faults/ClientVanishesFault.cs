@@ -9,14 +9,12 @@ namespace Relay.Soak.Faults;
 public sealed class ClientVanishesFault(SoakContext context) : Fault(context, "client-vanishes")
 {
     private static readonly TimeSpan s_targetSeesWithin = TimeSpan.FromSeconds(5);
-    private long _injections;
-
-    protected override async Task<string?> InjectAsync(long sessionId, Random random, CancellationToken timeout)
+    protected override async Task<string?> InjectAsync(long sessionId, long injection, Random random, CancellationToken timeout)
     {
-        var n = Interlocked.Increment(ref _injections);
-        var relay = Context.Pick(n / 4);
-        var mode = n % 2 == 0 ? TargetMode.Hold : TargetMode.Echo;
-        var reset = (n / 2) % 2 == 0;
+        // Eight injections cover every combination of relay, mode and RST/FIN.
+        var relay = Alternate(injection);
+        var mode = (injection / 2) % 2 == 0 ? TargetMode.Hold : TargetMode.Echo;
+        var reset = (injection / 4) % 2 == 0;
         var seen = Context.Registry.Expect(sessionId);
         try
         {

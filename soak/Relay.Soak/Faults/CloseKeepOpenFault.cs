@@ -9,9 +9,9 @@ public sealed class CloseKeepOpenFault(SoakContext context) : Fault(context, "cl
 {
     private static readonly TimeSpan s_within = TimeSpan.FromSeconds(5);
 
-    protected override async Task<string?> InjectAsync(long sessionId, Random random, CancellationToken timeout)
+    protected override async Task<string?> InjectAsync(long sessionId, long injection, Random random, CancellationToken timeout)
     {
-        var relay = Context.Pick(sessionId);
+        var relay = Alternate(injection);
         await using var client = await SoakContext.ConnectAsync(relay, new Preamble(TargetMode.Echo, sessionId, 0), 4096, timeout);
         await client.SendCloseAsync(1000, timeout);
         using var within = CancellationTokenSource.CreateLinkedTokenSource(timeout);

@@ -13,7 +13,11 @@ public abstract class Fault(SoakContext context, string kind)
 
     public FaultCounter Counter { get; } = new(kind);
 
-    protected abstract Task<string?> InjectAsync(long sessionId, Random random, CancellationToken timeout);
+    /// <param name="injection">0, 1, 2…: which injection of this kind this is (faults alternate relays and variants by it).</param>
+    protected abstract Task<string?> InjectAsync(long sessionId, long injection, Random random, CancellationToken timeout);
+
+    /// <summary>The forwarder on even injections, serve on odd ones: every variant meets both relays.</summary>
+    protected Relays.RelayProcess Alternate(long injection) => injection % 2 == 0 ? Context.Relays.Forwarder : Context.Relays.Serve;
 
     /// <summary>Injects every 60/<paramref name="perMinute"/> seconds (the first at a random point of the first
     /// interval) until <paramref name="stop"/>; an injection in flight finishes.</summary>
@@ -56,13 +60,14 @@ public abstract class Fault(SoakContext context, string kind)
     private async Task InjectOnceAsync(Random random)
     {
         var sessionId = Context.NextSessionId();
+        var injection = Counter.Injected;
         Counter.Inject();
         using var open = Context.Ledger.Begin();
         using var timeout = new CancellationTokenSource(s_bound);
         string? miss;
         try
         {
-            miss = await InjectAsync(sessionId, random, timeout.Token);
+            miss = await InjectAsync(sessionId, injection, random, timeout.Token);
         }
         catch (OperationCanceledException) when (timeout.IsCancellationRequested)
         {

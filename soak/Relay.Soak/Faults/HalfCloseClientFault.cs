@@ -11,9 +11,9 @@ namespace Relay.Soak.Faults;
 /// </summary>
 public sealed class HalfCloseClientFault(SoakContext context) : Fault(context, "half-close-client")
 {
-    protected override async Task<string?> InjectAsync(long sessionId, Random random, CancellationToken timeout)
+    protected override async Task<string?> InjectAsync(long sessionId, long injection, Random random, CancellationToken timeout)
     {
-        var relay = Context.Pick(sessionId);
+        var relay = Alternate(injection);
         var size = random.NextInt64(1, (1L << 20) + 1);
         await using var client = await SoakContext.ConnectAsync(relay, new Preamble(TargetMode.SinkThenReply, sessionId, 0), 4096, timeout);
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);

@@ -12,9 +12,9 @@ namespace Relay.Soak.Faults;
 /// </summary>
 public sealed class HalfCloseTargetFault(SoakContext context) : Fault(context, "half-close-target")
 {
-    protected override async Task<string?> InjectAsync(long sessionId, Random random, CancellationToken timeout)
+    protected override async Task<string?> InjectAsync(long sessionId, long injection, Random random, CancellationToken timeout)
     {
-        var relay = Context.Pick(sessionId);
+        var relay = Alternate(injection);
         var downSize = random.NextInt64(1, (1L << 20) + 1);
         var upSize = random.NextInt64(1, (256L << 10) + 1);
         var key = Context.KeyOf(sessionId);

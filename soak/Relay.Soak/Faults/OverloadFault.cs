@@ -14,7 +14,7 @@ public sealed class OverloadFault(SoakContext context) : Fault(context, "overloa
 {
     private static readonly TimeSpan s_recoverWithin = TimeSpan.FromSeconds(5);
 
-    protected override async Task<string?> InjectAsync(long sessionId, Random random, CancellationToken timeout)
+    protected override async Task<string?> InjectAsync(long sessionId, long injection, Random random, CancellationToken timeout)
     {
         var capped = Context.Relays.Capped;
         var held = new List<SoakClient>();

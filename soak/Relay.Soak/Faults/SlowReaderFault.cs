@@ -9,9 +9,9 @@ public sealed class SlowReaderFault(SoakContext context) : Fault(context, "slow-
 {
     private const long Size = 16L << 20;
 
-    protected override async Task<string?> InjectAsync(long sessionId, Random random, CancellationToken timeout)
+    protected override async Task<string?> InjectAsync(long sessionId, long injection, Random random, CancellationToken timeout)
     {
-        var relay = Context.Pick(sessionId);
+        var relay = Alternate(injection);
         var pause = TimeSpan.FromMilliseconds(random.Next(2000, 5001));
         await using var client = await SoakContext.ConnectAsync(relay, new Preamble(TargetMode.Source, sessionId, Size), 64 * 1024, timeout);
         Context.Ledger.AddSent(Size);

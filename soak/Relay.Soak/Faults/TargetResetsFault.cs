@@ -12,9 +12,9 @@ public sealed class TargetResetsFault(SoakContext context) : Fault(context, "tar
 {
     private static readonly TimeSpan s_closeWithin = TimeSpan.FromSeconds(5);
 
-    protected override async Task<string?> InjectAsync(long sessionId, Random random, CancellationToken timeout)
+    protected override async Task<string?> InjectAsync(long sessionId, long injection, Random random, CancellationToken timeout)
     {
-        var relay = Context.Pick(sessionId);
+        var relay = Alternate(injection);
         var size = random.NextInt64(1024, (1L << 20) + 1);
         await using var client = await SoakContext.ConnectAsync(relay, new Preamble(TargetMode.ResetAfter, sessionId, size), 64 * 1024, timeout);
         using var within = CancellationTokenSource.CreateLinkedTokenSource(timeout);
