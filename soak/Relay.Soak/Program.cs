@@ -7,4 +7,13 @@ if (options is null)
     return 2;
 }
 
-return await new SoakRun(options).RunAsync();
+try
+{
+    return await new SoakRun(options).RunAsync();
+}
+catch (Exception ex) when (ex is InvalidOperationException or TimeoutException or IOException or UnauthorizedAccessException or System.ComponentModel.Win32Exception)
+{
+    // A relay that would not start or get ready, or an output directory we cannot write: one line, exit 1.
+    Console.Error.WriteLine($"soak: {ex.Message}");
+    return 1;
+}
