@@ -85,6 +85,15 @@ public sealed class SoakRun(SoakOptions options)
         Console.Error.WriteLine("soak: load stopped; settling and judging leaks");
         using var settle = new CancellationTokenSource(TimeSpan.FromSeconds(90));
         var verdict = await monitor.SettleAndJudgeAsync(TimeSpan.FromSeconds(30), settle.Token);
+        if (await target.WaitIdleAsync(TimeSpan.FromSeconds(10)) is var open and > 0)
+        {
+            reasons.Add($"{open} target connections still open 10 s after the load stopped: a relay did not close their TCP legs");
+        }
+
+        if (registry.Count > 0)
+        {
+            reasons.Add($"{registry.Count} sessions still registered with the target after the load stopped (a harness bug)");
+        }
 
         foreach (var relay in relays.All)
         {

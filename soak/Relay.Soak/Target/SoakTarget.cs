@@ -43,6 +43,19 @@ public sealed class SoakTarget : IAsyncDisposable
 
     public void Start() => _acceptLoop = AcceptLoopAsync();
 
+    /// <summary>Waits up to <paramref name="bound"/> for every accepted connection to be closed; returns how many are
+    /// still open (0 when all were). Polls: a connection's end is the relay's doing, with no event to await here.</summary>
+    public async Task<long> WaitIdleAsync(TimeSpan bound)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (OpenConnections > 0 && clock.Elapsed < bound)
+        {
+            await Task.Delay(100);
+        }
+
+        return OpenConnections;
+    }
+
     private async Task AcceptLoopAsync()
     {
         while (!_stopping.IsCancellationRequested)
