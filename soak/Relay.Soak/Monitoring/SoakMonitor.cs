@@ -29,6 +29,7 @@ public sealed class SoakMonitor : IAsyncDisposable
     private readonly Dictionary<string, RelaySample> _latest = new(StringComparer.Ordinal);
     private readonly Dictionary<string, RelaySample> _baseline = new(StringComparer.Ordinal);
     private readonly Dictionary<string, TimeSpan> _exited = new(StringComparer.Ordinal);
+    private readonly List<(int Rounds, TaskCompletionSource Done)> _waiters = [];
     private Task? _loop;
     private TimeSpan? _baselineAt;
     private TimeSpan? _loadEndedAt;
@@ -36,7 +37,7 @@ public sealed class SoakMonitor : IAsyncDisposable
     private TimeSpan _lastThroughputAt;
     private bool _throughputSampled;
     private int _rounds;
-    private readonly List<(int Rounds, TaskCompletionSource Done)> _waiters = [];
+    private int _disposed;
 
     public SoakMonitor(IReadOnlyList<MonitoredRelay> relays, TimeSpan interval, Func<long> bytesRelayed, Func<long> sessionsOpen)
     {
@@ -50,7 +51,7 @@ public sealed class SoakMonitor : IAsyncDisposable
     }
 
     /// <summary>The 1, 5 and 15 minute load averages when the monitor was created, and again when <see cref="Start"/> ran.</summary>
-    public IReadOnlyList<double> LoadAverageAtStart { get; private set; } = [];
+    public IReadOnlyList<double> LoadAverageAtStart { get; private set; }
 
     /// <summary>When <see cref="MarkBaseline"/> ran, since the start.</summary>
     public TimeSpan? BaselineAt { get { lock (_lock) { return _baselineAt; } } }
@@ -176,6 +177,11 @@ public sealed class SoakMonitor : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         await _stop.CancelAsync();
         if (_loop is not null)
         {
@@ -194,7 +200,18 @@ public sealed class SoakMonitor : IAsyncDisposable
         {
             do
             {
-                await SampleAsync(cancellationToken);
+                try
+                {
+                    await SampleAsync(cancellationToken);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    // A throwing callback must not end the monitoring of a run that lasts hours.
+                    lock (_lock)
+                    {
+                        Note($"sampling failed: {ex.GetType().Name}: {ex.Message}");
+                    }
+                }
             }
             while (await timer.WaitForNextTickAsync(cancellationToken));
         }

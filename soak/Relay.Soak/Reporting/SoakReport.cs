@@ -39,7 +39,7 @@ public static class SoakReport
             passed, reasons, totals.Started, totals.Duration.TotalSeconds, info.Requested.TotalSeconds, info.Seed,
             totals.Sessions, totals.BytesSent, totals.BytesVerified, totals.BytesLost, totals.BytesCorrupted,
             totals.Workloads,
-            totals.Faults.ToDictionary(f => f.Kind, f => new FaultOutcome(f.Injected, f.Expected, f.Unexpected, f.UnexpectedSamples), StringComparer.Ordinal),
+            FaultsByKind(totals.Faults),
             verdict, info.RelayBinary, info.RelayCommandLines, machine, monitor.Events,
             [.. charts.Select(Path.GetFileName).OfType<string>()]);
 
@@ -48,6 +48,20 @@ public static class SoakReport
         var markdownPath = Path.Combine(directory, MarkdownFile);
         File.WriteAllText(markdownPath, Markdown(document, totals, monitor));
         return [markdownPath, jsonPath, .. charts];
+    }
+
+    /// <summary>report.json's faults object; two tallies of one kind (which the harness should not send) are added up, not thrown.</summary>
+    private static Dictionary<string, FaultOutcome> FaultsByKind(IReadOnlyList<FaultTally> faults)
+    {
+        var byKind = new Dictionary<string, FaultOutcome>(StringComparer.Ordinal);
+        foreach (var f in faults)
+        {
+            byKind[f.Kind] = byKind.TryGetValue(f.Kind, out var seen)
+                ? new FaultOutcome(seen.Injected + f.Injected, seen.Expected + f.Expected, seen.Unexpected + f.Unexpected, [.. seen.UnexpectedSamples, .. f.UnexpectedSamples])
+                : new FaultOutcome(f.Injected, f.Expected, f.Unexpected, f.UnexpectedSamples);
+        }
+
+        return byKind;
     }
 
     /// <summary>The harness's reasons, plus one for each failure in the totals or the verdict that they do not cover.</summary>
@@ -109,7 +123,7 @@ public static class SoakReport
         }
 
         md.AppendLine();
-        md.AppendLine(inv, $"Started {doc.Started:u}, ran {totals.Duration:hh\\:mm\\:ss} of {TimeSpan.FromSeconds(doc.RequestedSeconds):hh\\:mm\\:ss} requested, seed {doc.Seed}.");
+        md.AppendLine(inv, $"Started {doc.Started:u}, ran {Span(totals.Duration)} of {Span(TimeSpan.FromSeconds(doc.RequestedSeconds))} requested, seed {doc.Seed}.");
         md.AppendLine();
         md.AppendLine("## Totals");
         md.AppendLine();
@@ -187,6 +201,9 @@ public static class SoakReport
 
         return md.ToString();
     }
+
+    private static string Span(TimeSpan span) =>
+        $"{(int)span.TotalHours}:{span.Minutes:00}:{span.Seconds:00}";
 
     private static string Load(IReadOnlyList<double> load) =>
         load.Count == 0 ? "unknown" : string.Join(" / ", load.Select(value => value.ToString("F2", CultureInfo.InvariantCulture)));
