@@ -1,3 +1,19 @@
-// Placeholder so agent B's branch builds; agent A's Program.cs (the harness's entry point) replaces it at the merge.
-Console.Error.WriteLine("Relay.Soak: the harness's entry point arrives with agent A's branch.");
-return 2;
+using Relay.Soak;
+
+var options = SoakOptions.TryParse(args, Environment.CurrentDirectory, Environment.GetEnvironmentVariable("RELAY_BIN"), out var error);
+if (options is null)
+{
+    Console.Error.WriteLine(error);
+    return 2;
+}
+
+try
+{
+    return await new SoakRun(options).RunAsync();
+}
+catch (Exception ex) when (ex is InvalidOperationException or TimeoutException or IOException or UnauthorizedAccessException or System.ComponentModel.Win32Exception)
+{
+    // A relay that would not start or get ready, or an output directory we cannot write: one line, exit 1.
+    Console.Error.WriteLine($"soak: {ex.Message}");
+    return 1;
+}
