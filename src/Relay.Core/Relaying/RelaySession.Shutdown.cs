@@ -30,16 +30,26 @@ public sealed partial class RelaySession
                     await WaitBoundedAsync(fromWebSocket, _options.ExitOnEof).ConfigureAwait(false);
                 }
             }
-            else if (await fromWebSocket.ConfigureAwait(false) == FromWebSocketOutcome.PeerClosed && !_closeSent)
+            else if (await fromWebSocket.ConfigureAwait(false) == FromWebSocketOutcome.PeerClosed)
             {
-                // The byte side was half-closed after the last byte before the Close; its reply is relayed until
-                // it ends (or, with -E, until the close timeout), then the Close is echoed with the peer's code.
-                if (!await WaitBoundedAsync(toWebSocket, _options.ExitOnEof).ConfigureAwait(false))
+                if (!_closeSent)
                 {
-                    await _cts.CancelAsync().ConfigureAwait(false);
-                }
+                    // The byte side was half-closed after the last byte before the Close; its reply is relayed until
+                    // it ends (or, with -E, until the close timeout), then the Close is echoed with the peer's code.
+                    if (!await WaitBoundedAsync(toWebSocket, _options.ExitOnEof).ConfigureAwait(false))
+                    {
+                        await _cts.CancelAsync().ConfigureAwait(false);
+                    }
 
-                await TrySendCloseAsync(_closeReceivedCode).ConfigureAwait(false);
+                    await TrySendCloseAsync(_closeReceivedCode).ConfigureAwait(false);
+                }
+                else
+                {
+                    // A Close is out already, possibly the echo that the byte side's EOF is writing at this moment:
+                    // let that write finish. Closing the socket under it lost the echo (the peer saw EOF without a
+                    // Close) or, with the send still queued, made .NET reset the connection after a clean handshake.
+                    await WaitBoundedAsync(toWebSocket, bounded: true).ConfigureAwait(false);
+                }
             }
         }
         finally
@@ -103,9 +113,23 @@ public sealed partial class RelaySession
             _bytes.Abort();
         }
 
+        var all = _pingTask is { } ping ? Task.WhenAll(toWebSocket, fromWebSocket, ping) : Task.WhenAll(toWebSocket, fromWebSocket);
+        if (_bytes.CancelsPendingOperations)
+        {
+            // Both directions were cancelled: let them unwind before the endpoints close. .NET closes a socket that
+            // still has an operation pending by resetting it (connect AF_UNSPEC), which the peer would see as an RST
+            // after a clean close. (stdin from a terminal or file cannot be cancelled: it is closed under its read.)
+            try
+            {
+                await all.WaitAsync(_options.CloseTimeout).ConfigureAwait(false);
+            }
+            catch (TimeoutException)
+            {
+            }
+        }
+
         await _webSocket.DisposeAsync().ConfigureAwait(false);
         await _bytes.DisposeAsync().ConfigureAwait(false);
-        var all = _pingTask is { } ping ? Task.WhenAll(toWebSocket, fromWebSocket, ping) : Task.WhenAll(toWebSocket, fromWebSocket);
         try
         {
             await all.WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);

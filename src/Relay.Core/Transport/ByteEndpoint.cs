@@ -15,6 +15,12 @@ public abstract class ByteEndpoint : IAsyncDisposable
     public abstract bool SupportsZeroByteReads { get; }
 
     /// <summary>
+    /// True when a pending read or write ends promptly once its token is cancelled (sockets, pipes, TLS over a
+    /// socket); false for a file or terminal, whose read blocks a thread until data comes.
+    /// </summary>
+    public virtual bool CancelsPendingOperations => true;
+
+    /// <summary>
     /// Waits until a read would return at once (data or EOF) without consuming anything and without a buffer of the
     /// caller's, so an idle reader holds no memory. Only valid when <see cref="SupportsZeroByteReads"/> is true.
     /// Returns 0 at EOF; otherwise a positive number (not necessarily how many bytes are waiting).

@@ -57,6 +57,9 @@ public sealed class StreamEndpoint : ByteEndpoint
 
     public override bool SupportsZeroByteReads => _zeroByteReads;
 
+    /// <summary>Pipe and TLS streams wait on epoll and honour cancellation; a FileStream (terminal, file) does not.</summary>
+    public override bool CancelsPendingOperations => _input is not FileStream && _output is not FileStream;
+
     /// <summary>SslStream supports zero-byte reads: it waits for a record without needing the caller's buffer.</summary>
     public override ValueTask<int> WaitForDataAsync(CancellationToken cancellationToken) =>
         _input.ReadAsync(Memory<byte>.Empty, cancellationToken);

@@ -65,6 +65,62 @@ public sealed class RelaySessionCloseTests
         h.AssertBuffersReturned();
     }
 
+    /// <summary>
+    /// The race the soak harness found (about 1 session in 100 under churn): the peer's Close half-closes the target,
+    /// the target's EOF comes back at once and that direction starts writing the echo while the other direction is
+    /// returning. Closing the socket under that write lost the echo (EOF without a Close) or, with the send still
+    /// queued, made .NET reset the connection after a clean close handshake.
+    /// </summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Pump_PeerCloseAndTargetEofRace_EchoArrivesThenCleanEof(bool exitOnEof)
+    {
+        var options = exitOnEof ? s_exitOnEof : s_default;
+        var token = Loopback.Timeout(60);
+        var failures = new List<string>();
+        await Parallel.ForAsync(0, 1500, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = token }, async (i, ct) =>
+        {
+            await using var h = await PumpHarness.StartAsync(options, stopping: CancellationToken.None);
+            var target = Task.Run(async () =>
+            {
+                // An echo server's ending: EOF in, then FIN out at once.
+                Assert.Empty(await h.Target.ReadToEndAsync(ct));
+                h.Target.Shutdown(SocketShutdown.Send);
+            }, ct);
+            await h.Peer.SendCloseAsync(CloseStatus.NormalClosure, cancellationToken: ct);
+            string? failure = null;
+            try
+            {
+                var echo = await h.Peer.ReadFrameAsync(ct);
+                if (echo is not { Opcode: Opcode.Close, CloseCode: CloseStatus.NormalClosure })
+                {
+                    failure = $"session {i}: expected the Close echo 1000, got {(echo is null ? "EOF" : echo.Opcode.ToString())}";
+                }
+                else if (await h.Peer.ReadFrameAsync(ct) is { } extra)
+                {
+                    failure = $"session {i}: expected EOF after the echo, got {extra.Opcode}";
+                }
+            }
+            catch (SocketException ex)
+            {
+                failure = $"session {i}: {ex.SocketErrorCode} instead of the echo and a clean EOF";
+            }
+
+            await target;
+            Assert.Equal(SessionEnding.Normal, (await h.EndAsync()).Ending);
+            if (failure is not null)
+            {
+                lock (failures)
+                {
+                    failures.Add(failure);
+                }
+            }
+        });
+
+        Assert.True(failures.Count == 0, $"{failures.Count} of 1500 sessions: {string.Join("; ", failures.Take(5))}");
+    }
+
     [Fact]
     public async Task Pump_ExitOnEof_ByteEofFlushesEverythingThenClosesWithinCloseTimeout()
     {
