@@ -1,5 +1,11 @@
 using Relay.Soak;
 
+if (SoakOptions.IsHelpRequest(args))
+{
+    Console.WriteLine(SoakOptions.Help);
+    return 0;
+}
+
 var options = SoakOptions.TryParse(args, Environment.CurrentDirectory, Environment.GetEnvironmentVariable("RELAY_BIN"), out var error);
 if (options is null)
 {

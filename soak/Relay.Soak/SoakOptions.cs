@@ -25,6 +25,31 @@ public sealed record SoakOptions(
 
     public const string Usage = "usage: Relay.Soak --out DIR [--duration 2m] [--relay PATH] [--seed N] [--interactive N] [--bulk N] [--churn N] [--fault KIND=PER_MINUTE]...";
 
+    /// <summary>What --help prints (soak/README.md explains each workload, fault and leak bound).</summary>
+    public const string Help = $"""
+        Relay.Soak: hours of mixed traffic and injected faults through real relay processes on loopback; fails on any
+        lost or corrupted byte, unexpected fault outcome, failed session or leak. soak/README.md explains the report.
+
+        {Usage}
+
+          --out DIR                 where report.md, report.json, the PNG timelines and each relay's log go (required)
+          --duration SPAN           how long the load runs: 90s, 2m, 1h [default: 2m]; warm-up and settle come on top
+          --relay PATH              the relay binary [default: $RELAY_BIN, else artifacts/relay/relay above the
+                                    current directory]
+          --seed N                  seed of the session and fault schedule [default: random, printed at start]
+          --interactive N           interactive (SSH-like) sessions open at a time [default: 16]
+          --bulk N                  bulk transfers at a time in each direction [default: 2]
+          --churn N                 connection churn workers [default: 4]
+          --fault KIND=PER_MINUTE   injection rate of one fault kind, or all=RATE; 0 turns it off [default: 4 each]
+                                    kinds: target-refuses, target-resets, client-vanishes, slow-reader,
+                                    half-close-client, half-close-target, close-keep-open, overload
+
+        Exit codes: 0 passed, 1 failed (reasons at the top of report.md) or a relay could not start, 2 usage error.
+        """;
+
+    /// <summary>True when the arguments ask for help (printed to stdout, exit 0) rather than a run.</summary>
+    public static bool IsHelpRequest(IReadOnlyList<string> args) => args.Any(a => a is "-h" or "--help");
+
     public static SoakOptions? TryParse(IReadOnlyList<string> args, string currentDirectory, string? relayFromEnvironment, out string? error)
     {
         error = null;

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Relay.Soak.Faults;
 using Relay.Soak.Monitoring;
 using Relay.Soak.Relays;
@@ -23,6 +24,22 @@ public sealed class SoakRun(SoakOptions options)
     {
         Directory.CreateDirectory(options.OutDirectory);
         var started = DateTimeOffset.UtcNow;
+
+        // Ctrl-C or SIGTERM ends the run early but in order: the load stops, the relays are judged and stopped (none is
+        // left running), and the report is written. An interrupted run does not pass.
+        using var interrupt = new CancellationTokenSource();
+        void OnSignal(PosixSignalContext signal)
+        {
+            signal.Cancel = true;
+            if (!interrupt.IsCancellationRequested)
+            {
+                Console.Error.WriteLine($"\nsoak: {signal.Signal}: stopping the load, then the relays; the report follows");
+                interrupt.Cancel();
+            }
+        }
+
+        using var onInterrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
+        using var onTerminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
         Console.Error.WriteLine($"soak: seed {options.Seed}, duration {options.Duration}, relay {options.RelayBinary}, out {options.OutDirectory}");
 
         var registry = new TargetRegistry();
@@ -45,7 +62,8 @@ public sealed class SoakRun(SoakOptions options)
         await using var monitor = new SoakMonitor(monitored, TimeSpan.FromSeconds(2), () => ledger.Relayed, () => ledger.Open);
         monitor.Start();
 
-        using var stop = new CancellationTokenSource(options.Duration);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(interrupt.Token);
+        stop.CancelAfter(options.Duration);
         using var liveStop = new CancellationTokenSource();
         var live = new LiveLine(options.Duration, ledger, [.. faults.Select(f => f.Counter)], monitor, relays.All);
         var liveTask = live.RunAsync(liveStop.Token);
@@ -73,6 +91,11 @@ public sealed class SoakRun(SoakOptions options)
         var reasons = new List<string>();
         var all = Task.WhenAll(load);
         await Task.WhenAny(all, Task.Delay(options.Duration - warmUp + s_finishBound));
+        if (interrupt.IsCancellationRequested)
+        {
+            reasons.Add($"interrupted after {DateTimeOffset.UtcNow - started:hh\\:mm\\:ss} of {options.Duration:hh\\:mm\\:ss}");
+        }
+
         if (!all.IsCompleted)
         {
             reasons.Add($"sessions still running {s_finishBound.TotalSeconds:0} s after the deadline (a stalled session)");
