@@ -46,6 +46,8 @@ internal static class CommandLine
     private static readonly Option<string?> s_clientCert = new("--client-cert") { Description = "Present this PEM certificate (mutual TLS)", HelpName = "FILE" };
     private static readonly Option<string?> s_clientKey = new("--client-key") { Description = "The PEM private key of --client-cert [default: in the certificate file]", HelpName = "FILE" };
     private static readonly Option<string?> s_proxy = new("--proxy") { Description = "http://[user:pass@]host:port (CONNECT) or socks5[h]://[user:pass@]host:port; '' = none [default: from HTTPS_PROXY etc., as curl]", HelpName = "URL" };
+    private static readonly Option<string?> s_socks5 = new("--socks5") { Description = "websocat's spelling of --proxy socks5h://HOST:PORT (the proxy resolves the host name)", HelpName = "HOST:PORT" };
+    private static readonly Option<string?> s_socks5UserPass = new("--socks5-user-pass") { Description = "User and password for --socks5 (RFC 1929)", HelpName = "USER:PASS" };
     private static readonly Option<string?> s_noProxy = new("--noproxy") { Description = "Hosts to reach directly, as NO_PROXY: '*', domains, IPs, CIDR, host:port", HelpName = "LIST" };
     private static readonly Option<string?> s_connectTimeout = new("--connect-timeout") { Description = "Bound on DNS, TCP, proxy, TLS and the upgrade together [default: 15]", HelpName = "SECONDS" };
     private static readonly Option<string?> s_pingInterval = new("--ping-interval") { Description = "Ping after this many seconds without inbound traffic; 0 = off [default: 25]", HelpName = "SECONDS" };
@@ -61,7 +63,7 @@ internal static class CommandLine
     private static RootCommand CreateRoot()
     {
         var root = new RootCommand(Description);
-        foreach (Option option in new Option[] { s_binary, s_text, s_bufferSize, s_exitOnEof, s_header, s_protocol, s_origin, s_insecure, s_caCert, s_clientCert, s_clientKey, s_proxy, s_noProxy, s_connectTimeout, s_pingInterval, s_pingTimeout, s_closeTimeout, s_maxMessageSize, s_quiet, s_verbose })
+        foreach (Option option in new Option[] { s_binary, s_text, s_bufferSize, s_exitOnEof, s_header, s_protocol, s_origin, s_insecure, s_caCert, s_clientCert, s_clientKey, s_proxy, s_socks5, s_socks5UserPass, s_noProxy, s_connectTimeout, s_pingInterval, s_pingTimeout, s_closeTimeout, s_maxMessageSize, s_quiet, s_verbose })
         {
             root.Options.Add(option);
         }
@@ -185,7 +187,12 @@ internal static class CommandLine
             ConnectTimeout = connectTimeout,
         };
         var clientUri = mode == Mode.WebSocketForwarder ? null : right.Uri;
-        if (clientUri is not null && !ClientSetup.TryApply(clientUri, result.GetValue(s_caCert), result.GetValue(s_clientCert), result.GetValue(s_clientKey), result.GetValue(s_proxy), result.GetValue(s_noProxy), environment, ref client, out error))
+        if (!TrySocks5Proxy(result.GetValue(s_socks5), result.GetValue(s_socks5UserPass), result.GetValue(s_proxy), out var proxy, out error))
+        {
+            return Usage(error!);
+        }
+
+        if (clientUri is not null && !ClientSetup.TryApply(clientUri, result.GetValue(s_caCert), result.GetValue(s_clientCert), result.GetValue(s_clientKey), proxy, result.GetValue(s_noProxy), environment, ref client, out error))
         {
             return Usage(error!);
         }
@@ -225,6 +232,55 @@ internal static class CommandLine
     /// <summary>A usage error is one line (DESIGN.md §5): line breaks from echoed input are shown escaped.</summary>
     internal static ParseOutcome.UsageError Usage(string message) =>
         new(message.Replace("\r", "\\r", StringComparison.Ordinal).Replace("\n", "\\n", StringComparison.Ordinal));
+
+    /// <summary>
+    /// websocat's <c>--socks5 HOST:PORT</c> (and <c>--socks5-user-pass USER:PASS</c>) as the proxy URL --proxy takes:
+    /// socks5h://, because websocat hands the proxy the host name from the URL. Either form, not both.
+    /// </summary>
+    private static bool TrySocks5Proxy(string? socks5, string? userPass, string? proxy, out string? result, out string? error)
+    {
+        result = proxy;
+        error = null;
+        if (socks5 is null)
+        {
+            if (userPass is not null)
+            {
+                error = "--socks5-user-pass goes with --socks5 HOST:PORT";
+                return false;
+            }
+
+            return true;
+        }
+
+        if (proxy is not null)
+        {
+            error = "--socks5 and --proxy exclude each other; --socks5 HOST:PORT means --proxy socks5h://HOST:PORT";
+            return false;
+        }
+
+        var colon = socks5.LastIndexOf(':');
+        if (colon <= 0 || !ushort.TryParse(socks5.AsSpan(colon + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var port) || port == 0)
+        {
+            error = $"--socks5 takes HOST:PORT, like 127.0.0.1:9050, not '{socks5}'";
+            return false;
+        }
+
+        var credentials = string.Empty;
+        if (userPass is not null)
+        {
+            var separator = userPass.IndexOf(':', StringComparison.Ordinal);
+            if (separator <= 0)
+            {
+                error = "--socks5-user-pass takes USER:PASS";
+                return false;
+            }
+
+            credentials = $"{Uri.EscapeDataString(userPass[..separator])}:{Uri.EscapeDataString(userPass[(separator + 1)..])}@";
+        }
+
+        result = $"socks5h://{credentials}{socks5}";
+        return true;
+    }
 
     internal static bool TryBytes(string? value, string name, long fallback, long min, long max, out long bytes, out string? error)
     {

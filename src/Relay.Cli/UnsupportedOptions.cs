@@ -14,7 +14,7 @@ internal static class UnsupportedOptions
         "--udp-broadcast", "--udp-multicast", "--udp-ttl", "--max-messages", "--max-messages-rev", "--conncap",
         "--basic-auth", "--client-pkcs12-der", "--client-pkcs12-passwd", "--pkcs12-der", "--pkcs12-passwd",
         "--restrict-uri", "--server-protocol", "--server-header", "-e", "--set-environment", "-F", "--static-file",
-        "--ws-c-uri", "--socks5", "--socks5-destination", "--socks5-bind-script", "--socks5-user-pass",
+        "--ws-c-uri", "--socks5-destination", "--socks5-bind-script",
         "--tls-domain", "--header-to-env", "--exec-args", "--close-status-code", "--close-reason",
         "--async-stdio", "--no-async-stdio", "--dump-spec", "--autoreconnect-delay-millis", "--ua", "--user-agent",
         "--queue-len", "--print-ping-rtts", "--just-generate-key", "--just-generate-accept", "--accept-from-fd",

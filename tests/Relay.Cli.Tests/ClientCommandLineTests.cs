@@ -59,6 +59,28 @@ public sealed class ClientCommandLineTests
     }
 
     [Fact]
+    public void Parse_WebsocatSocks5Options_MeanASocks5hProxy()
+    {
+        Assert.Equal(
+            new ProxyAddress(ProxyScheme.Socks5Hostname, "127.0.0.1", 9050, null, null),
+            ParseRun(Env(), "--binary", "--socks5", "127.0.0.1:9050", "-", "wss://host/").Client.Proxy);
+        Assert.Equal(
+            new ProxyAddress(ProxyScheme.Socks5Hostname, "gw", 1080, "me", "p@ss:word"),
+            ParseRun(Env(), "-b", "--socks5", "gw:1080", "--socks5-user-pass", "me:p@ss:word", "tcp-l:127.0.0.1:2222", "wss://host/").Client.Proxy);
+    }
+
+    [Theory]
+    [InlineData("--socks5 and --proxy exclude each other; --socks5 HOST:PORT means --proxy socks5h://HOST:PORT", "--socks5", "gw:1080", "--proxy", "http://gw:3128")]
+    [InlineData("--socks5-user-pass goes with --socks5 HOST:PORT", "--socks5-user-pass", "me:pw")]
+    [InlineData("--socks5 takes HOST:PORT, like 127.0.0.1:9050, not 'gw'", "--socks5", "gw")]
+    [InlineData("--socks5 takes HOST:PORT, like 127.0.0.1:9050, not 'gw:0'", "--socks5", "gw:0")]
+    [InlineData("--socks5-user-pass takes USER:PASS", "--socks5", "gw:1080", "--socks5-user-pass", "nocolon")]
+    public void Parse_BadSocks5Options_AreUsageErrors(string expected, params string[] options)
+    {
+        Assert.Equal(expected, ParseUsage(Env(), ["-b", .. options, "-", "wss://host/"]));
+    }
+
+    [Fact]
     public void Parse_ProxyFromEnvironment_AppliesToTcpForwarderToo()
     {
         var proxy = ParseRun(Env(("HTTPS_PROXY", "proxy.corp:3128")), "-b", "tcp-l:127.0.0.1:2222", "wss://host/").Client.Proxy;

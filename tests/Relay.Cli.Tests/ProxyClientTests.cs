@@ -110,6 +110,22 @@ public sealed class ProxyClientTests(RelayBinaryFixture binary) : IClassFixture<
         await proxy.WaitForOutputAsync($"connected to localhost:{server.Port}", timeout);
     }
 
+    /// <summary>websocat's own spelling of the same proxy, as a migrated ProxyCommand line carries it.</summary>
+    [Fact]
+    public async Task Client_WebsocatSocks5Options_GoThroughMicroSocksByName()
+    {
+        var timeout = Loopback.Timeout(20);
+        await using var server = new ClientTestServer();
+        await using var proxy = await ProxyPeer.StartMicroSocksAsync(timeout, "user", "pass");
+        var url = $"ws://localhost:{server.Port}/";
+
+        var (exit, stdout, stderr) = await EchoRunAsync(server, ClientTestEnvironment.With(), timeout, "--binary", "--socks5", $"127.0.0.1:{proxy.Port}", "--socks5-user-pass", "user:pass", "-", url);
+
+        Assert.True(exit == 0, $"exit {exit}: {stderr}");
+        Assert.Equal(s_input, stdout);
+        await proxy.WaitForOutputAsync($"connected to localhost:{server.Port}", timeout);
+    }
+
     [Fact]
     public async Task PortForwarder_Socks5hProxyOption_EachTcpClientTunnelsThroughMicroSocks()
     {
