@@ -95,31 +95,22 @@ public sealed class ProxyClientTests(RelayBinaryFixture binary) : IClassFixture<
         Assert.Equal($"relay: {url}: proxy http://127.0.0.1:{port}: connection refused\n", stderr);
     }
 
-    [Fact]
-    public async Task Client_Socks5hProxyOptionWithAuth_GoesThroughMicroSocksByName()
+    /// <summary>--proxy socks5h:// with credentials, and websocat's own spelling of it (--socks5, --socks5-user-pass), as
+    /// a migrated ProxyCommand line carries it.</summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Client_Socks5hProxyWithAuth_GoesThroughMicroSocksByName(bool websocatSpelling)
     {
         var timeout = Loopback.Timeout(20);
         await using var server = new ClientTestServer();
         await using var proxy = await ProxyPeer.StartMicroSocksAsync(timeout, "user", "pass");
         var url = $"ws://localhost:{server.Port}/";
+        string[] proxyArguments = websocatSpelling
+            ? ["--socks5", $"127.0.0.1:{proxy.Port}", "--socks5-user-pass", "user:pass"]
+            : ["--proxy", $"socks5h://user:pass@127.0.0.1:{proxy.Port}"];
 
-        var (exit, stdout, stderr) = await EchoRunAsync(server, ClientTestEnvironment.With(), timeout, "-b", "--proxy", $"socks5h://user:pass@127.0.0.1:{proxy.Port}", "-", url);
-
-        Assert.True(exit == 0, $"exit {exit}: {stderr}");
-        Assert.Equal(s_input, stdout);
-        await proxy.WaitForOutputAsync($"connected to localhost:{server.Port}", timeout);
-    }
-
-    /// <summary>websocat's own spelling of the same proxy, as a migrated ProxyCommand line carries it.</summary>
-    [Fact]
-    public async Task Client_WebsocatSocks5Options_GoThroughMicroSocksByName()
-    {
-        var timeout = Loopback.Timeout(20);
-        await using var server = new ClientTestServer();
-        await using var proxy = await ProxyPeer.StartMicroSocksAsync(timeout, "user", "pass");
-        var url = $"ws://localhost:{server.Port}/";
-
-        var (exit, stdout, stderr) = await EchoRunAsync(server, ClientTestEnvironment.With(), timeout, "--binary", "--socks5", $"127.0.0.1:{proxy.Port}", "--socks5-user-pass", "user:pass", "-", url);
+        var (exit, stdout, stderr) = await EchoRunAsync(server, ClientTestEnvironment.With(), timeout, ["-b", .. proxyArguments, "-", url]);
 
         Assert.True(exit == 0, $"exit {exit}: {stderr}");
         Assert.Equal(s_input, stdout);
