@@ -128,8 +128,14 @@ public sealed partial class RelaySession
             }
         }
 
-        await _webSocket.DisposeAsync().ConfigureAwait(false);
+        // The byte side first: its peer sees the end now, not after the linger below.
         await _bytes.DisposeAsync().ConfigureAwait(false);
+        if (all.IsCompleted && _closeSent && !_closeReceived && _failure is not ((int)SessionEnding.PingTimeout or (int)SessionEnding.ConnectionLost))
+        {
+            await LingerAsync().ConfigureAwait(false);
+        }
+
+        await _webSocket.DisposeAsync().ConfigureAwait(false);
         try
         {
             await all.WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
@@ -142,6 +148,41 @@ public sealed partial class RelaySession
         _cts.Dispose();
         return true;
     }
+
+    /// <summary>
+    /// Our Close went out but the peer's has not come, and nothing reads the WebSocket any more (idle timeout, shutdown,
+    /// a protocol error). Closing now would reset the connection if anything the peer sent meanwhile (a pong, its
+    /// Close) sits unread, and an RST can destroy our Close before the peer reads it. So: FIN after the Close, then
+    /// read and discard until the peer closes too, until the close timeout since our Close has passed.
+    /// </summary>
+    private async ValueTask LingerAsync()
+    {
+        var left = _options.CloseTimeout - _options.TimeProvider.GetElapsedTime(_closeSentAt);
+        if (_closeSentAt == 0 || left <= TimeSpan.Zero)
+        {
+            return; // the Close never left, or the peer has had its close timeout already
+        }
+
+        await _webSocket.ShutdownSendAsync().ConfigureAwait(false);
+        var buffer = _options.BufferPool.Rent(LingerBufferSize);
+        using var timeout = new CancellationTokenSource(left, _options.TimeProvider);
+        try
+        {
+            while (await _webSocket.ReadAsync(buffer, timeout.Token).ConfigureAwait(false) > 0)
+            {
+            }
+        }
+        catch (Exception ex) when (ex is OperationCanceledException || SocketErrors.IsConnectionLost(ex))
+        {
+            // The peer did not close in time, or reset: the session ends either way.
+        }
+        finally
+        {
+            _options.BufferPool.Return(buffer);
+        }
+    }
+
+    private const int LingerBufferSize = 4096;
 
     private async ValueTask<FromWebSocketOutcome?> OnControlFrameAsync(Opcode opcode, ReadOnlyMemory<byte> payload)
     {
@@ -193,6 +234,7 @@ public sealed partial class RelaySession
                 _closeSentCode = code;
                 var length = ClosePayload.Write(_controlFrame.AsSpan(ControlPayloadOffset), code, default);
                 await WriteControlLockedAsync(Opcode.Close, length, timeout.Token).ConfigureAwait(false);
+                _closeSentAt = _options.TimeProvider.GetTimestamp();
             }
             finally
             {

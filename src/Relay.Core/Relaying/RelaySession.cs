@@ -36,6 +36,7 @@ public sealed partial class RelaySession : IResettable, IDisposable
     private long _bytesFromWebSocket;
     private volatile bool _closeSent;
     private ushort _closeSentCode;
+    private long _closeSentAt; // TimeProvider timestamp at which our Close had left, 0 before
     private volatile bool _closeReceived;
     private ushort _closeReceivedCode;
     private string _closeReason = string.Empty;
@@ -88,6 +89,7 @@ public sealed partial class RelaySession : IResettable, IDisposable
         _bytesFromWebSocket = 0;
         _closeSent = false;
         _closeSentCode = 0;
+        _closeSentAt = 0;
         _closeReceived = false;
         _closeReceivedCode = 0;
         _closeReason = string.Empty;

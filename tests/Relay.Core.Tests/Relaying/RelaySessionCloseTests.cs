@@ -268,5 +268,49 @@ public sealed class RelaySessionCloseTests
         return data;
     }
 
+    /// <summary>
+    /// The relay closes first (idle timeout, or the server stopping) while the peer is still sending: nobody reads the
+    /// WebSocket any more, and closing the socket over unread bytes would reset the connection, which can destroy the
+    /// 1001 before the peer reads it. The relay half-closes after its Close and discards until the peer closes.
+    /// </summary>
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Pump_RelayClosesFirstWhilePeerSends_PeerReadsTheCloseThenEofNotReset(bool idleTimeout)
+    {
+        var token = Loopback.Timeout();
+        using var stopping = new CancellationTokenSource();
+        var options = new RelayOptions
+        {
+            PingInterval = TimeSpan.Zero,
+            IdleTimeout = idleTimeout ? TimeSpan.FromMilliseconds(300) : TimeSpan.Zero,
+            CloseTimeout = TimeSpan.FromSeconds(10),
+        };
+        await using var h = await PumpHarness.StartAsync(options, stopping: stopping.Token);
+        await h.Peer.SendFrameAsync(Opcode.Binary, "before"u8, cancellationToken: token);
+        Assert.Equal("before"u8.ToArray(), await h.Target.ReadExactlyAsync(6, token));
+        if (!idleTimeout)
+        {
+            await stopping.CancelAsync();
+        }
+
+        var close = await h.Peer.ReadFrameAsync(token);
+        Assert.Equal(Opcode.Close, close!.Opcode);
+        Assert.Equal(CloseStatus.GoingAway, close.CloseCode);
+
+        // Bytes the relay will never read: before the fix they were unread at close and the peer got an RST.
+        await h.Peer.SendFrameAsync(Opcode.Binary, new byte[1000], cancellationToken: token);
+        await h.Peer.SendFrameAsync(Opcode.Pong, "late"u8, cancellationToken: token);
+        Assert.Null(await h.Peer.ReadFrameAsync(token));
+        Assert.False(h.Session.IsCompleted, "the relay closed before the peer did");
+
+        h.Peer.Socket.Shutdown(SocketShutdown.Send);
+        var result = await h.EndAsync();
+        Assert.Equal(idleTimeout ? SessionEnding.IdleTimeout : SessionEnding.Cancelled, result.Ending);
+        Assert.Equal(6, result.BytesFromWebSocket);
+        Assert.Empty(await h.Target.ReadToEndAsync(token));
+        h.AssertBuffersReturned();
+    }
+
     internal static byte[] Text(string text) => Encoding.UTF8.GetBytes(text);
 }
