@@ -14,6 +14,7 @@ internal static class Program
 {
     public static async Task<int> Main(string[] args)
     {
+        InlineSocketCompletions.Enable();
         switch (CommandLine.Parse(args))
         {
             case ParseOutcome.Print print:

@@ -36,6 +36,8 @@ public sealed partial class RelaySession
         var inFrame = false;
         var maskOffset = 0;
         var lastReadFilled = false; // the last read filled all the room it had: a bulk stream, more is waiting
+        var busy = default(BusyTurns);
+        var waited = false; // some read or write of this turn did not complete synchronously
         if (!prefix.IsEmpty)
         {
             buffer = pool.Rent(Math.Max(ReceiveBufferSize, prefix.Length));
@@ -116,7 +118,9 @@ public sealed partial class RelaySession
 
                         try
                         {
-                            await _bytes.WriteAsync(chunk, token).ConfigureAwait(false);
+                            var writing = _bytes.WriteAsync(chunk, token);
+                            waited |= !writing.IsCompleted;
+                            await writing.ConfigureAwait(false);
                         }
                         catch (Exception ex) when (IsCancellation(ex, token))
                         {
@@ -168,6 +172,12 @@ public sealed partial class RelaySession
                 }
 
                 // 3. Read more. An idle session waits with a zero-byte read and holds no buffer.
+                if (busy.Next(waited))
+                {
+                    await Task.Yield();
+                }
+
+                waited = false;
                 int read;
                 try
                 {
@@ -175,7 +185,9 @@ public sealed partial class RelaySession
                     {
                         if (_webSocket.SupportsZeroByteReads)
                         {
-                            await _webSocket.WaitForDataAsync(token).ConfigureAwait(false);
+                            var waiting = _webSocket.WaitForDataAsync(token);
+                            waited |= !waiting.IsCompleted;
+                            await waiting.ConfigureAwait(false);
                         }
 
                         buffer = pool.Rent(ReceiveBufferSize);
@@ -192,7 +204,9 @@ public sealed partial class RelaySession
                         room = (int)Math.Min(room, frameRemaining - (end - start) + FrameReader.MaxHeaderLength);
                     }
 
-                    read = await _webSocket.ReadAsync(buffer.AsMemory(end, room), token).ConfigureAwait(false);
+                    var reading = _webSocket.ReadAsync(buffer.AsMemory(end, room), token);
+                    waited |= !reading.IsCompleted;
+                    read = await reading.ConfigureAwait(false);
                     lastReadFilled = read == room;
                 }
                 catch (Exception ex) when (IsCancellation(ex, token))

@@ -31,21 +31,33 @@ public sealed partial class RelaySession
         var masked = _role == WebSocketRole.Client;
         var pool = _options.BufferPool;
         byte[]? buffer = null;
+        var busy = default(BusyTurns);
+        var waited = false; // some read or write of this turn did not complete synchronously
         try
         {
             while (true)
             {
+                if (busy.Next(waited))
+                {
+                    await Task.Yield();
+                }
+
+                waited = false;
                 int read;
                 try
                 {
                     if (buffer is null && _bytes.SupportsZeroByteReads)
                     {
                         // Idle connections hold no buffer: wait for readability, then rent.
-                        await _bytes.WaitForDataAsync(token).ConfigureAwait(false);
+                        var waiting = _bytes.WaitForDataAsync(token);
+                        waited |= !waiting.IsCompleted;
+                        await waiting.ConfigureAwait(false);
                     }
 
                     buffer ??= pool.Rent(_options.BufferSize);
-                    read = await _bytes.ReadAsync(buffer.AsMemory(FrameReader.MaxHeaderLength, _options.MaxPayloadPerRead), token).ConfigureAwait(false);
+                    var reading = _bytes.ReadAsync(buffer.AsMemory(FrameReader.MaxHeaderLength, _options.MaxPayloadPerRead), token);
+                    waited |= !reading.IsCompleted;
+                    read = await reading.ConfigureAwait(false);
                 }
                 catch (Exception ex) when (IsCancellation(ex, token))
                 {
@@ -86,7 +98,9 @@ public sealed partial class RelaySession
                             return ToWebSocketOutcome.Cancelled;
                         }
 
-                        await _webSocket.WriteAsync(buffer.AsMemory(start, headerLength + read), token).ConfigureAwait(false);
+                        var writing = _webSocket.WriteAsync(buffer.AsMemory(start, headerLength + read), token);
+                        waited |= !writing.IsCompleted;
+                        await writing.ConfigureAwait(false);
                     }
                     finally
                     {
