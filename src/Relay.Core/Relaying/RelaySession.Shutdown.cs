@@ -1,3 +1,5 @@
+using System.Net.Sockets;
+using System.Security.Authentication;
 using Relay.Core.Framing;
 using Relay.Core.Transport;
 
@@ -163,18 +165,19 @@ public sealed partial class RelaySession
             return; // the Close never left, or the peer has had its close timeout already
         }
 
-        await _webSocket.ShutdownSendAsync().ConfigureAwait(false);
         var buffer = _options.BufferPool.Rent(LingerBufferSize);
         using var timeout = new CancellationTokenSource(left, _options.TimeProvider);
         try
         {
+            await _webSocket.ShutdownSendAsync().ConfigureAwait(false);
             while (await _webSocket.ReadAsync(buffer, timeout.Token).ConfigureAwait(false) > 0)
             {
             }
         }
-        catch (Exception ex) when (ex is OperationCanceledException || SocketErrors.IsConnectionLost(ex))
+        catch (Exception ex) when (ex is OperationCanceledException or IOException or SocketException or ObjectDisposedException
+            or InvalidOperationException or AuthenticationException)
         {
-            // The peer did not close in time, or reset: the session ends either way.
+            // The peer did not close in time, reset, or TLS gave up after our close_notify: the session ends anyway.
         }
         finally
         {
