@@ -46,9 +46,12 @@ public sealed class RawWebSocketPeer : IAsyncDisposable
     }
 
     /// <summary>Builds one frame as this peer would send it (masked when client, unless <paramref name="mask"/> overrides).</summary>
-    public byte[] BuildFrame(Opcode opcode, ReadOnlySpan<byte> payload, bool fin = true, bool? mask = null)
+    public byte[] BuildFrame(Opcode opcode, ReadOnlySpan<byte> payload, bool fin = true, bool? mask = null) =>
+        Frame(opcode, payload, fin, mask ?? _isClient);
+
+    /// <summary>Builds one frame, masked with a fresh random key when <paramref name="masked"/>.</summary>
+    public static byte[] Frame(Opcode opcode, ReadOnlySpan<byte> payload, bool fin, bool masked)
     {
-        var masked = mask ?? _isClient;
         var key = masked ? RandomNumberGenerator.GetInt32(int.MinValue, int.MaxValue) : 0;
         var headerLength = FrameWriter.GetHeaderLength(payload.Length, masked);
         var frame = new byte[headerLength + payload.Length];

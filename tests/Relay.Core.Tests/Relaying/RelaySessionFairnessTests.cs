@@ -22,7 +22,7 @@ public sealed class RelaySessionFairnessTests
         var timeout = Loopback.Timeout(60);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(timeout);
         var payload = RandomNumberGenerator.GetBytes(16 * 1024);
-        var source = fromWebSocket ? new UnwaitingEndpoint(MaskedFrame(payload), SourceLimit) : new UnwaitingEndpoint(payload, SourceLimit);
+        var source = fromWebSocket ? new UnwaitingEndpoint(RawWebSocketPeer.Frame(Opcode.Binary, payload, fin: true, masked: true), SourceLimit) : new UnwaitingEndpoint(payload, SourceLimit);
         var idle = new IdleEndpoint();
         var options = new RelayOptions { PingInterval = TimeSpan.Zero };
 
@@ -39,17 +39,6 @@ public sealed class RelaySessionFairnessTests
 
         await stop.CancelAsync();
         await session.WaitAsync(TimeSpan.FromSeconds(30), CancellationToken.None);
-    }
-
-    private static byte[] MaskedFrame(byte[] payload)
-    {
-        const int key = 0x1234_5678;
-        var headerLength = FrameWriter.GetHeaderLength(payload.Length, masked: true);
-        var frame = new byte[headerLength + payload.Length];
-        FrameWriter.WriteHeader(frame, Opcode.Binary, fin: true, payload.Length, masked: true, key);
-        payload.CopyTo(frame, headerLength);
-        Mask.Apply(frame.AsSpan(headerLength), key, 0);
-        return frame;
     }
 
     /// <summary>Reads that complete at once, replaying <paramref name="pattern"/> up to a limit, then EOF; writes discarded.</summary>
