@@ -10,10 +10,14 @@ namespace Relay.Benchmarks;
 /// parks on the endpoint itself (one reusable <see cref="ManualResetValueTaskSourceCore{TResult}"/>).
 /// </summary>
 /// <remarks>
-/// Single producer, single consumer: continuations run synchronously, so the benchmark thread runs the pump itself
-/// until the session yields (after a millisecond of work without a wait, as it does on a socket engine's thread); then
-/// the pump goes on from the thread pool, and <see cref="Feed"/> returns once it has relayed everything it released
-/// and is parked again. The yield's hop is part of the measurement, as it is part of the relay's work.
+/// Single producer, single consumer, one thread: continuations run synchronously, so the benchmark thread runs the
+/// pump itself, and <see cref="Feed"/> returns once the session has relayed everything it released and is parked
+/// again. A session that has worked for a millisecond without a wait yields (BusyTurns, as it does on a socket
+/// engine's thread); during a feed the yield posts to <see cref="FeedContext"/>, which runs it on the same benchmark
+/// thread. The yield's post is part of the measurement, as it is part of the relay's work; a hop to the thread pool
+/// would not be: it would move the session's buffer between threads, and ArrayPool&lt;byte&gt;.Shared then stocks
+/// each new pool thread's cache with an array of its own (one per thread, not per message), an allocation that shows
+/// in the budget check whenever the pool happens to use a thread it has not used before.
 /// </remarks>
 internal sealed class MemoryEndpoint : ByteEndpoint, IValueTaskSource<int>
 {
@@ -30,7 +34,8 @@ internal sealed class MemoryEndpoint : ByteEndpoint, IValueTaskSource<int>
     private long _released;
     private bool _eof;
 
-    private readonly ManualResetEventSlim _parked = new(initialState: false);
+    private readonly FeedContext _context = new();
+    private bool _isParked;
     private ManualResetValueTaskSourceCore<int> _core = new() { RunContinuationsAsynchronously = false };
     private Waiter _waiter;
     private Memory<byte> _pendingRead;
@@ -56,13 +61,19 @@ internal sealed class MemoryEndpoint : ByteEndpoint, IValueTaskSource<int>
     /// <summary>Releases the next <paramref name="bytes"/> of the source to the reader, and runs it until it parks.</summary>
     public void Feed(long bytes)
     {
-        _parked.Reset();
-        _released += bytes;
-        Wake();
-
-        // A session that has worked for a while without waiting yields once and goes on from the thread pool
-        // (BusyTurns): then it parks there, later. Nothing else touches this endpoint meanwhile.
-        _parked.Wait();
+        var previous = SynchronizationContext.Current;
+        SynchronizationContext.SetSynchronizationContext(_context);
+        try
+        {
+            Volatile.Write(ref _isParked, false);
+            _released += bytes;
+            Wake();
+            _context.RunUntilParked(this);
+        }
+        finally
+        {
+            SynchronizationContext.SetSynchronizationContext(previous);
+        }
     }
 
     /// <summary>EOF after what was released: the session's reader sees 0.</summary>
@@ -117,7 +128,8 @@ internal sealed class MemoryEndpoint : ByteEndpoint, IValueTaskSource<int>
         _core.Reset();
         _waiter = waiter;
         _pendingRead = buffer;
-        _parked.Set();
+        Volatile.Write(ref _isParked, true);
+        _context.Signal();
         return new ValueTask<int>(this, _core.Version);
     }
 
@@ -160,4 +172,60 @@ internal sealed class MemoryEndpoint : ByteEndpoint, IValueTaskSource<int>
 
     void IValueTaskSource<int>.OnCompleted(Action<object?> continuation, object? state, short token, ValueTaskSourceOnCompletedFlags flags) =>
         _core.OnCompleted(continuation, state, token, flags);
+
+    /// <summary>
+    /// The benchmark thread's context during <see cref="Feed"/>: what the session posts to it (its yields) runs on
+    /// that thread, in order. The queue grows once and is reused, so posting allocates nothing.
+    /// </summary>
+    private sealed class FeedContext : SynchronizationContext
+    {
+        private readonly Queue<(SendOrPostCallback Callback, object? State)> _posted = new(4);
+        private readonly ManualResetEventSlim _signal = new(initialState: false);
+
+        public override void Post(SendOrPostCallback d, object? state)
+        {
+            lock (_posted)
+            {
+                _posted.Enqueue((d, state));
+            }
+
+            _signal.Set();
+        }
+
+        public override void Send(SendOrPostCallback d, object? state) => throw new NotSupportedException();
+
+        public override SynchronizationContext CreateCopy() => this;
+
+        public void Signal() => _signal.Set();
+
+        /// <summary>Runs posted callbacks until the endpoint's reader parks. Anything the session awaits elsewhere
+        /// (nothing, today) completes on its own thread and signals through the post or the park.</summary>
+        public void RunUntilParked(MemoryEndpoint endpoint)
+        {
+            while (true)
+            {
+                _signal.Reset();
+                if (Volatile.Read(ref endpoint._isParked))
+                {
+                    return;
+                }
+
+                (SendOrPostCallback Callback, object? State) next;
+                bool found;
+                lock (_posted)
+                {
+                    found = _posted.TryDequeue(out next);
+                }
+
+                if (found)
+                {
+                    next.Callback(next.State);
+                }
+                else
+                {
+                    _signal.Wait();
+                }
+            }
+        }
+    }
 }
