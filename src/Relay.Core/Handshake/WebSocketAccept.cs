@@ -1,9 +1,8 @@
-using System.Security.Cryptography;
 using System.Text;
 
 namespace Relay.Core.Handshake;
 
-/// <summary>RFC 6455 §4.2.2: Sec-WebSocket-Accept is base64(SHA-1(key + GUID)).</summary>
+/// <summary>RFC 6455 §4.2.2: Sec-WebSocket-Accept is base64(SHA-1(key + GUID)), with Relay's own <see cref="Sha1"/>.</summary>
 public static class WebSocketAccept
 {
     private const string Guid = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
@@ -12,10 +11,8 @@ public static class WebSocketAccept
     {
         Span<byte> input = stackalloc byte[128];
         var length = Encoding.ASCII.GetBytes(key + Guid, input);
-        Span<byte> hash = stackalloc byte[SHA1.HashSizeInBytes];
-#pragma warning disable CA5350 // RFC 6455 §4.2.2 defines the accept value with SHA-1; it is an echo check, not security.
-        SHA1.HashData(input[..length], hash);
-#pragma warning restore CA5350
+        Span<byte> hash = stackalloc byte[Sha1.HashSizeInBytes];
+        Sha1.HashData(input[..length], hash);
         return Convert.ToBase64String(hash);
     }
 

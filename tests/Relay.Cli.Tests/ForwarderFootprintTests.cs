@@ -1,0 +1,32 @@
+using System.Globalization;
+using System.Net.WebSockets;
+using Relay.Testing;
+
+namespace Relay.Cli.Tests;
+
+/// <summary>
+/// A plain ws:// forwarder needs no cryptography library: the handshake's SHA-1 is Relay's own (Handshake/Sha1.cs).
+/// With .NET's SHA1 the first handshake mapped OpenSSL's libcrypto, 3.8 MiB resident in every sandbox's relay.
+/// </summary>
+public sealed class ForwarderFootprintTests(RelayBinaryFixture binary) : IClassFixture<RelayBinaryFixture>
+{
+    [Fact]
+    public async Task Forwarder_AfterAHandshakeAndAnEcho_HasNotLoadedOpenSsl()
+    {
+        Assert.NotEmpty(binary.Path);
+        var timeout = Loopback.Timeout(20);
+        var port = Loopback.FreePort();
+        await using var relay = await RelayBinary.StartListeningAsync(timeout, "-b", $"ws-l:127.0.0.1:{port}", "echo:");
+
+        using var client = new ClientWebSocket();
+        await client.ConnectAsync(new Uri($"ws://127.0.0.1:{port}/"), timeout);
+        await client.SendAsync("ping"u8.ToArray(), WebSocketMessageType.Binary, endOfMessage: true, timeout);
+        var echo = new byte[16];
+        var received = await client.ReceiveAsync(echo, timeout);
+        Assert.Equal("ping"u8.ToArray(), echo.AsSpan(0, received.Count).ToArray());
+
+        var maps = await File.ReadAllLinesAsync($"/proc/{relay.Process.Id.ToString(CultureInfo.InvariantCulture)}/maps", timeout);
+        Assert.Contains(maps, line => line.Contains("libc.so", StringComparison.Ordinal));
+        Assert.DoesNotContain(maps, line => line.Contains("libcrypto", StringComparison.Ordinal) || line.Contains("libssl", StringComparison.Ordinal));
+    }
+}
