@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Net.WebSockets;
 using Relay.Testing;
 
 namespace Relay.Cli.Tests;
@@ -18,12 +17,7 @@ public sealed class ForwarderFootprintTests(RelayBinaryFixture binary) : IClassF
         var port = Loopback.FreePort();
         await using var relay = await RelayBinary.StartListeningAsync(timeout, "-b", $"ws-l:127.0.0.1:{port}", "echo:");
 
-        using var client = new ClientWebSocket();
-        await client.ConnectAsync(new Uri($"ws://127.0.0.1:{port}/"), timeout);
-        await client.SendAsync("ping"u8.ToArray(), WebSocketMessageType.Binary, endOfMessage: true, timeout);
-        var echo = new byte[16];
-        var received = await client.ReceiveAsync(echo, timeout);
-        Assert.Equal("ping"u8.ToArray(), echo.AsSpan(0, received.Count).ToArray());
+        await WebSocketEcho.AssertOneEchoAsync(port, timeout);
 
         var maps = await File.ReadAllLinesAsync($"/proc/{relay.Process.Id.ToString(CultureInfo.InvariantCulture)}/maps", timeout);
         Assert.Contains(maps, line => line.Contains("libc.so", StringComparison.Ordinal));

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net.WebSockets;
 using Relay.Testing;
 
 namespace Relay.Cli.Tests;
@@ -28,12 +27,7 @@ public sealed class InlineCompletionsTests(RelayBinaryFixture binary) : IClassFi
         await relay.WaitForOutputAsync("listening on", timeout);
 
         // One echo through the relay: every engine has started by the time a session has run.
-        using var client = new ClientWebSocket();
-        await client.ConnectAsync(new Uri($"ws://127.0.0.1:{port}/"), timeout);
-        await client.SendAsync("ping"u8.ToArray(), WebSocketMessageType.Binary, endOfMessage: true, timeout);
-        var echo = new byte[16];
-        var received = await client.ReceiveAsync(echo, timeout);
-        Assert.Equal("ping"u8.ToArray(), echo.AsSpan(0, received.Count).ToArray());
+        await WebSocketEcho.AssertOneEchoAsync(port, timeout);
 
         var engines = ThreadNames(process.Id).Count(name => name == ".NET Sockets");
         var expected = value is null ? Environment.ProcessorCount : (int)Math.Max(1, Math.Round(Environment.ProcessorCount / 30.0));
