@@ -35,7 +35,6 @@ internal sealed class MemoryEndpoint : ByteEndpoint, IValueTaskSource<int>
     private bool _eof;
 
     private readonly FeedContext _context = new();
-    private bool _isParked;
     private ManualResetValueTaskSourceCore<int> _core = new() { RunContinuationsAsynchronously = false };
     private Waiter _waiter;
     private Memory<byte> _pendingRead;
@@ -65,7 +64,6 @@ internal sealed class MemoryEndpoint : ByteEndpoint, IValueTaskSource<int>
         SynchronizationContext.SetSynchronizationContext(_context);
         try
         {
-            Volatile.Write(ref _isParked, false);
             _released += bytes;
             Wake();
             _context.RunUntilParked(this);
@@ -123,12 +121,15 @@ internal sealed class MemoryEndpoint : ByteEndpoint, IValueTaskSource<int>
         return default;
     }
 
+    /// <summary>The session's reader waits on this endpoint (set by <see cref="Park"/>, cleared by <see cref="Wake"/>).
+    /// Read after the context's signal was reset, whose fence orders it with a park on another thread.</summary>
+    private bool IsParked => _waiter != Waiter.None;
+
     private ValueTask<int> Park(Waiter waiter, Memory<byte> buffer)
     {
         _core.Reset();
         _waiter = waiter;
         _pendingRead = buffer;
-        Volatile.Write(ref _isParked, true);
         _context.Signal();
         return new ValueTask<int>(this, _core.Version);
     }
@@ -205,7 +206,7 @@ internal sealed class MemoryEndpoint : ByteEndpoint, IValueTaskSource<int>
             while (true)
             {
                 _signal.Reset();
-                if (Volatile.Read(ref endpoint._isParked))
+                if (endpoint.IsParked)
                 {
                     return;
                 }
