@@ -16,7 +16,8 @@ public sealed class BenchRun(BenchPlan plan, IReadOnlyList<RelayDefinition> rela
         log.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"loadbench {plan.Name}: {relays.Count} relays × {plan.Workloads.Count} workloads × {plan.Repetitions} repetitions{(plan.MaxRepetitions > plan.Repetitions ? $" ({plan.MaxRepetitions} of upload, download and rtt)" : "")}; load {string.Join(' ', loadBefore)}"));
         var samples = new List<Sample>();
-        var runner = new WorkloadRunner(plan);
+        await using var churn = new ChurnGenerator();
+        var runner = new WorkloadRunner(plan, churn);
         await using var ssh = new SshBench(plan, relayBinary);
         for (var repetition = 0; repetition < plan.MaxRepetitions; repetition++)
         {

@@ -4,6 +4,11 @@ using Relay.Testing;
 
 // The macro benchmark: Relay beside socat, websockify, websocketd (and websocat when present) on loopback, with
 // ratios measured in one run; --check is the regression gate against baseline.json. See bench/README.md.
+if (args is [ChurnGenerator.ChildArgument])
+{
+    return await ChurnGenerator.ServeAsync(Console.In, Console.Out);
+}
+
 var (arguments, error) = BenchArguments.Parse(args);
 if (arguments is null)
 {

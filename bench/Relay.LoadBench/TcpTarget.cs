@@ -9,7 +9,7 @@ namespace Relay.LoadBench;
 /// connections. Large receive buffers and one shared send buffer keep it cheap next to the relay it feeds; an idle
 /// echo connection holds no buffer (zero-byte read first, then rent).
 /// </summary>
-public sealed class TcpTarget : IAsyncDisposable
+public sealed class TcpTarget : IBenchTarget
 {
     private const int BufferSize = 256 * 1024;
     private static readonly byte[] s_sourceBytes = CreateSourceBytes();

@@ -5,9 +5,9 @@ namespace Relay.LoadBench;
 
 /// <summary>
 /// One measurement through Relay.Load: a fresh target and a fresh relay process for each, so CPU time and memory
-/// belong to this workload alone.
+/// belong to this workload alone. Churn's client and target run in <paramref name="churn"/>'s child process.
 /// </summary>
-public sealed class WorkloadRunner(BenchPlan plan)
+public sealed class WorkloadRunner(BenchPlan plan, ChurnGenerator churn)
 {
     private const double Gibibyte = 1L << 30;
 
@@ -28,7 +28,9 @@ public sealed class WorkloadRunner(BenchPlan plan)
         };
         try
         {
-            await using var target = TcpTarget.Start(kind, plan.TransferBytes);
+            await using IBenchTarget target = workload == BenchPlan.Churn
+                ? await churn.StartTargetAsync(cancellationToken)
+                : TcpTarget.Start(kind, plan.TransferBytes);
             await using var relayProcess = await RelayUnderTest.StartAsync(relay, target.Port, cancellationToken);
             // Let a just-started runtime finish its start-up work before the baseline readings.
             await Task.Delay(300, cancellationToken);
@@ -39,7 +41,9 @@ public sealed class WorkloadRunner(BenchPlan plan)
             var cpuBefore = relayProcess.CpuSeconds();
             using var sampler = new CancellationTokenSource();
             var peakMemory = workload == BenchPlan.Idle ? SamplePeakMemoryAsync(relayProcess, sampler.Token) : Task.FromResult((0L, 0L));
-            var result = await LoadRunner.RunAsync(options, cancellationToken);
+            var result = workload == BenchPlan.Churn
+                ? await churn.RunAsync(options, cancellationToken)
+                : await LoadRunner.RunAsync(options, cancellationToken);
             await sampler.CancelAsync();
             var (holdResident, holdProportional) = await peakMemory;
             await relayProcess.SettleAsync(cancellationToken);
