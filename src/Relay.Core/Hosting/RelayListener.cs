@@ -165,6 +165,19 @@ public abstract class RelayListener : IAsyncDisposable
     {
         // Leave the accept loop at once: the handshake and the session run on the pool.
         await Task.Yield();
+        if (client.ProtocolType == ProtocolType.Tcp)
+        {
+            // Interactive traffic (an SSH keystroke) must not wait for Nagle, over ws, wss or tcp alike.
+            try
+            {
+                client.NoDelay = true;
+            }
+            catch (SocketException)
+            {
+                // Already reset by the client: the handshake finds out.
+            }
+        }
+
         var admitted = Limiter?.TryEnter() ?? true;
         try
         {

@@ -18,15 +18,9 @@ public sealed class SocketEndpoint : ByteEndpoint
 {
     private readonly Socket _socket;
 
-    public SocketEndpoint(Socket socket)
-    {
-        _socket = socket;
-        if (socket.ProtocolType == ProtocolType.Tcp)
-        {
-            // Interactive traffic (an SSH keystroke) must not wait for Nagle.
-            socket.NoDelay = true;
-        }
-    }
+    /// <summary>Wraps <paramref name="socket"/> as it is: TCP_NODELAY is set where sockets are made, by
+    /// <see cref="TcpDialer"/> and the listeners' accept (<c>RelayListener</c>), once per socket.</summary>
+    public SocketEndpoint(Socket socket) => _socket = socket;
 
     public Socket Socket => _socket;
 
