@@ -15,10 +15,7 @@ public sealed class NoDelayTests
     public async Task Listener_AcceptedSocket_HasNoDelayBeforeTheTlsHandshake()
     {
         var token = Loopback.Timeout();
-        using var listening = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        listening.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        listening.Listen();
-        var port = ((IPEndPoint)listening.LocalEndPoint!).Port;
+        using var listening = Listen(out var port);
         var seen = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
         // The wss path hands the accepted socket to TLS; this stand-in records what it was given and refuses.
         Task<ByteEndpoint> Tls(Socket accepted, CancellationToken cancellationToken)
@@ -43,14 +40,20 @@ public sealed class NoDelayTests
     public async Task Target_DialedSocket_HasNoDelay()
     {
         var token = Loopback.Timeout();
-        using var listening = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        listening.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        listening.Listen();
-        var port = ((IPEndPoint)listening.LocalEndPoint!).Port;
+        using var listening = Listen(out var port);
 
         await using var endpoint = await Target.Tcp("127.0.0.1", port).ConnectAsync(token);
         using var accepted = await listening.AcceptAsync(token);
 
         Assert.True(Assert.IsType<SocketEndpoint>(endpoint).Socket.NoDelay);
+    }
+
+    private static Socket Listen(out int port)
+    {
+        var listening = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        listening.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        listening.Listen();
+        port = ((IPEndPoint)listening.LocalEndPoint!).Port;
+        return listening;
     }
 }
