@@ -15,7 +15,7 @@ public sealed class NoDelayTests
     public async Task Listener_AcceptedSocket_HasNoDelayBeforeTheTlsHandshake()
     {
         var token = Loopback.Timeout();
-        using var listening = Listen(out var port);
+        using var listening = ListenSockets.Bind(new IPEndPoint(IPAddress.Loopback, 0));
         var seen = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
         // The wss path hands the accepted socket to TLS; this stand-in records what it was given and refuses.
         Task<ByteEndpoint> Tls(Socket accepted, CancellationToken cancellationToken)
@@ -29,7 +29,7 @@ public sealed class NoDelayTests
         using var stop = new CancellationTokenSource();
         var running = forwarder.RunAsync(stop.Token);
         using var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        await client.ConnectAsync(new IPEndPoint(IPAddress.Loopback, port), token);
+        await client.ConnectAsync(listening.LocalEndPoint!, token);
 
         Assert.True(await seen.Task.WaitAsync(token));
         await stop.CancelAsync();
@@ -40,20 +40,11 @@ public sealed class NoDelayTests
     public async Task Target_DialedSocket_HasNoDelay()
     {
         var token = Loopback.Timeout();
-        using var listening = Listen(out var port);
+        using var listening = ListenSockets.Bind(new IPEndPoint(IPAddress.Loopback, 0));
 
-        await using var endpoint = await Target.Tcp("127.0.0.1", port).ConnectAsync(token);
+        await using var endpoint = await Target.Tcp("127.0.0.1", ((IPEndPoint)listening.LocalEndPoint!).Port).ConnectAsync(token);
         using var accepted = await listening.AcceptAsync(token);
 
         Assert.True(Assert.IsType<SocketEndpoint>(endpoint).Socket.NoDelay);
-    }
-
-    private static Socket Listen(out int port)
-    {
-        var listening = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        listening.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        listening.Listen();
-        port = ((IPEndPoint)listening.LocalEndPoint!).Port;
-        return listening;
     }
 }
