@@ -48,6 +48,15 @@ public sealed class ChurnGenerator : IAsyncDisposable
     public static async Task<int> ServeAsync(TextReader input, TextWriter output)
     {
         TcpTarget? target = null;
+        async Task CloseTargetAsync()
+        {
+            if (target is not null)
+            {
+                await target.DisposeAsync();
+                target = null;
+            }
+        }
+
         while (await input.ReadLineAsync() is { } line)
         {
             var words = line.Split(' ');
@@ -56,11 +65,7 @@ public sealed class ChurnGenerator : IAsyncDisposable
                 switch (words[0])
                 {
                     case "target":
-                        if (target is not null)
-                        {
-                            await target.DisposeAsync();
-                        }
-
+                        await CloseTargetAsync();
                         target = TcpTarget.Start(TargetKind.Echo);
                         await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"port {target.Port}"));
                         break;
@@ -77,12 +82,7 @@ public sealed class ChurnGenerator : IAsyncDisposable
                         await output.WriteLineAsync("result " + JsonSerializer.Serialize(result, s_json));
                         break;
                     case "close":
-                        if (target is not null)
-                        {
-                            await target.DisposeAsync();
-                            target = null;
-                        }
-
+                        await CloseTargetAsync();
                         await output.WriteLineAsync("closed");
                         break;
                     default:
@@ -98,11 +98,7 @@ public sealed class ChurnGenerator : IAsyncDisposable
             await output.FlushAsync();
         }
 
-        if (target is not null)
-        {
-            await target.DisposeAsync();
-        }
-
+        await CloseTargetAsync();
         return 0;
     }
 
