@@ -163,8 +163,9 @@ public abstract class RelayListener : IAsyncDisposable
     /// </summary>
     private async Task RunSessionAsync(Socket client, long id)
     {
-        // Leave the accept loop at once: the handshake and the session run on the pool.
-        await Task.Yield();
+        // No hop to the thread pool: the session runs on the accept loop's thread until its first read waits (a ws
+        // upgrade request is usually in already), then on the socket engine's threads like every other completion.
+        // Work that is heavy before its first wait (a TLS server's first flight) yields in its own AcceptAsync.
         if (client.ProtocolType == ProtocolType.Tcp)
         {
             // Interactive traffic (an SSH keystroke) must not wait for Nagle, over ws, wss or tcp alike.

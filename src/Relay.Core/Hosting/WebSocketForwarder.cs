@@ -62,6 +62,8 @@ public sealed class WebSocketForwarder : RelayListener
         }
         else
         {
+            // The ServerHello's key exchange and signature cost about a millisecond: off the accept loop with them.
+            await Task.Yield();
             try
             {
                 webSocket = await _tls(client, handshake.Token).ConfigureAwait(false);
