@@ -4,7 +4,7 @@ namespace Relay.Load;
 
 /// <summary>
 /// The running totals of one load run, updated by its workers with <see cref="Interlocked"/> and reported through
-/// <see cref="LoadOptions.Progress"/> about once a second while the run goes on.
+/// <see cref="LoadOptions.Progress"/> every <see cref="LoadOptions.ProgressInterval"/> while the run goes on.
 /// </summary>
 internal sealed class LoadCounters : IAsyncDisposable
 {
@@ -17,11 +17,11 @@ internal sealed class LoadCounters : IAsyncDisposable
     private long _operations;
     private long _failures;
 
-    public LoadCounters(Workload workload, IProgress<LoadProgress>? progress)
+    public LoadCounters(Workload workload, IProgress<LoadProgress>? progress, TimeSpan interval)
     {
         _workload = workload;
         _progress = progress;
-        _reporting = progress is null ? Task.CompletedTask : ReportAsync();
+        _reporting = progress is null ? Task.CompletedTask : ReportAsync(interval);
     }
 
     public long Bytes => Volatile.Read(ref _bytes);
@@ -40,9 +40,9 @@ internal sealed class LoadCounters : IAsyncDisposable
 
     private LoadProgress Snapshot() => new(_workload, Elapsed, Bytes, Operations, Failures);
 
-    private async Task ReportAsync()
+    private async Task ReportAsync(TimeSpan interval)
     {
-        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1));
+        using var timer = new PeriodicTimer(interval);
         try
         {
             while (await timer.WaitForNextTickAsync(_stop.Token).ConfigureAwait(false))

@@ -33,6 +33,9 @@ public sealed record LoadOptions
     /// <summary>Headers, subprotocol, TLS settings for ws:// and wss://.</summary>
     public ClientOptions Client { get; init; } = new();
 
-    /// <summary>Called about once a second while the run goes on.</summary>
+    /// <summary>Called every <see cref="ProgressInterval"/> while the run goes on.</summary>
     public IProgress<LoadProgress>? Progress { get; init; }
+
+    /// <summary>How often <see cref="Progress"/> hears about the run: once a second unless set.</summary>
+    public TimeSpan ProgressInterval { get; init; } = TimeSpan.FromSeconds(1);
 }

@@ -23,7 +23,8 @@ public static class LoadRunner
 
         ArgumentOutOfRangeException.ThrowIfLessThan(options.MessageSize, 1, nameof(options));
         ArgumentOutOfRangeException.ThrowIfNegative(options.Bytes, nameof(options));
-        var counters = new LoadCounters(options.Workload, options.Progress);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(options.ProgressInterval, TimeSpan.Zero, nameof(options));
+        var counters = new LoadCounters(options.Workload, options.Progress, options.ProgressInterval);
         await using (counters.ConfigureAwait(false))
         {
             return options.Workload switch

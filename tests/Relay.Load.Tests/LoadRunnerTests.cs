@@ -89,12 +89,16 @@ public sealed class LoadRunnerTests
             Connections = 4,
             Duration = TimeSpan.FromSeconds(1.2),
             Progress = new SynchronousProgress(reports),
+            // Ticks well inside the run: a 1 s tick against a 1.2 s run was lost once to a busy test host (CI, stop 13).
+            ProgressInterval = TimeSpan.FromMilliseconds(100),
         }, Loopback.Timeout());
 
         Assert.True(result.Operations > 10, $"{result.Operations} connections");
         Assert.Equal(0, result.Failures);
         Assert.True(result.P50Micros > 0);
         Assert.NotEmpty(reports);
+        Assert.All(reports, report => Assert.Equal(Workload.Churn, report.Workload));
+        Assert.True(reports[^1].Operations <= result.Operations, $"progress said {reports[^1].Operations}, the result {result.Operations}");
     }
 
     [Fact]
