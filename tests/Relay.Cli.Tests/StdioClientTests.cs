@@ -46,8 +46,9 @@ public sealed class StdioClientTests(RelayBinaryFixture binary) : IClassFixture<
     {
         var timeout = Loopback.Timeout(15);
         var port = Loopback.FreePort();
-        var deadPort = Loopback.FreePort();
-        await using var forwarder = await StartForwarderAsync(port, deadPort, timeout);
+        // Bound, never listening: a number from FreePort was once taken by a parallel test's listener in CI (exit 0).
+        using var deadPort = new RefusingPort();
+        await using var forwarder = await StartForwarderAsync(port, deadPort.Port, timeout);
 
         var (exit, stdout, stderr) = await RelayBinary.RunAsync([], timeout, "-b", "-", $"ws://127.0.0.1:{port}/");
 

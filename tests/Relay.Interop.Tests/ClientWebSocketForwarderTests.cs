@@ -167,9 +167,9 @@ public sealed class ClientWebSocketForwarderTests
     public async Task DeadTarget_ClientConnects_UpgradeFailsWith502()
     {
         var token = Loopback.Timeout(30);
-        var deadPort = Loopback.FreePort(); // nothing listens there
+        using var deadPort = new RefusingPort(); // nothing listens there, and nothing can meanwhile
         var port = Loopback.FreePort();
-        await using var relay = await StartForwarderAsync(port, deadPort, token);
+        await using var relay = await StartForwarderAsync(port, deadPort.Port, token);
 
         using var client = new ClientWebSocket();
         client.Options.CollectHttpResponseDetails = true;

@@ -196,7 +196,8 @@ public sealed class Family10_Handshake_ServerRole(ServerRoleFixture relay) : Con
     {
         var timeout = Loopback.Timeout(20);
         var port = Loopback.FreePort();
-        await using var deadEnd = await RelayBinary.StartListeningAsync(timeout, "-b", "-E", $"ws-l:127.0.0.1:{port}", $"tcp:127.0.0.1:{Loopback.FreePort()}");
+        using var target = new RefusingPort();
+        await using var deadEnd = await RelayBinary.StartListeningAsync(timeout, "-b", "-E", $"ws-l:127.0.0.1:{port}", $"tcp:127.0.0.1:{target.Port}");
         for (var i = 0; i < 3; i++)
         {
             var response = await HttpExchange.ExchangeAsync(port, HttpExchange.UpgradeRequest(ValidKey), timeout);
