@@ -62,7 +62,8 @@ public sealed class ClientAgainstServeTests(RelayBinaryFixture binary) : IClassF
     {
         var timeout = Loopback.Timeout(30);
         using var ca = new TestCertificateAuthority();
-        await using var serve = await StartServeAsync(ca, $"/ssh=tcp:127.0.0.1:{Loopback.FreePort()}", timeout);
+        using var deadTarget = new RefusingPort();
+        await using var serve = await StartServeAsync(ca, $"/ssh=tcp:127.0.0.1:{deadTarget.Port}", timeout);
         var url = $"wss://127.0.0.1:{serve.Port}/ssh";
 
         var (exit, _, stderr) = await RunClientAsync([], ca, Token, url, timeout);

@@ -85,7 +85,8 @@ public sealed class ProxyClientTests(RelayBinaryFixture binary) : IClassFixture<
     [Fact]
     public async Task Client_DeadProxyFromEnvironment_Exits3NamingTheProxy()
     {
-        var port = Loopback.FreePort();
+        using var deadProxy = new RefusingPort();
+        var port = deadProxy.Port;
         var url = $"ws://127.0.0.1:{Loopback.FreePort()}/";
         var environment = ClientTestEnvironment.With(("all_proxy", $"http://user:secret@127.0.0.1:{port}"));
 

@@ -62,7 +62,8 @@ public sealed class StdioClientTests(RelayBinaryFixture binary) : IClassFixture<
     [Fact]
     public async Task Client_NoServer_ExitsThreeReportingConnectionRefused()
     {
-        var (exit, stdout, stderr) = await RelayBinary.RunAsync([], Loopback.Timeout(15), "-b", "-", $"ws://127.0.0.1:{Loopback.FreePort()}/");
+        using var nothing = new RefusingPort();
+        var (exit, stdout, stderr) = await RelayBinary.RunAsync([], Loopback.Timeout(15), "-b", "-", $"ws://127.0.0.1:{nothing.Port}/");
 
         Assert.Equal(3, exit); // ExitCodes.ConnectFailed: nothing listens
         Assert.Empty(stdout);
@@ -74,7 +75,8 @@ public sealed class StdioClientTests(RelayBinaryFixture binary) : IClassFixture<
     [Fact]
     public async Task Client_NeitherBinaryNorText_PrintsBinaryNoticeOnStderr()
     {
-        var (exit, stdout, stderr) = await RelayBinary.RunAsync([], Loopback.Timeout(15), "-", $"ws://127.0.0.1:{Loopback.FreePort()}/");
+        using var nothing = new RefusingPort();
+        var (exit, stdout, stderr) = await RelayBinary.RunAsync([], Loopback.Timeout(15), "-", $"ws://127.0.0.1:{nothing.Port}/");
 
         Assert.Equal(3, exit); // ExitCodes.ConnectFailed: nothing listens
         Assert.Empty(stdout);
@@ -93,7 +95,8 @@ public sealed class StdioClientTests(RelayBinaryFixture binary) : IClassFixture<
     [Fact]
     public async Task Client_Quiet_PrintsNoNotice()
     {
-        var (exit, _, stderr) = await RelayBinary.RunAsync([], Loopback.Timeout(15), "-q", "-", $"ws://127.0.0.1:{Loopback.FreePort()}/");
+        using var nothing = new RefusingPort();
+        var (exit, _, stderr) = await RelayBinary.RunAsync([], Loopback.Timeout(15), "-q", "-", $"ws://127.0.0.1:{nothing.Port}/");
 
         Assert.Equal(3, exit); // ExitCodes.ConnectFailed: nothing listens
         Assert.DoesNotContain("neither -b nor -t", stderr, StringComparison.Ordinal);
@@ -103,7 +106,8 @@ public sealed class StdioClientTests(RelayBinaryFixture binary) : IClassFixture<
     [Fact]
     public async Task Client_Insecure_PrintsWarningBeforeConnecting()
     {
-        var (exit, stdout, stderr) = await RelayBinary.RunAsync([], Loopback.Timeout(15), "-b", "-k", "-", $"ws://127.0.0.1:{Loopback.FreePort()}/");
+        using var nothing = new RefusingPort();
+        var (exit, stdout, stderr) = await RelayBinary.RunAsync([], Loopback.Timeout(15), "-b", "-k", "-", $"ws://127.0.0.1:{nothing.Port}/");
 
         Assert.Equal(3, exit); // ExitCodes.ConnectFailed: nothing listens
         Assert.Empty(stdout);

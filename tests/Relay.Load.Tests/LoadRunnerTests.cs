@@ -141,7 +141,8 @@ public sealed class LoadRunnerTests
     [Fact]
     public async Task Rtt_TargetRefuses_ThrowsConnectFailure()
     {
-        var url = new Uri($"ws://127.0.0.1:{Loopback.FreePort()}/");
+        using var nothing = new RefusingPort();
+        var url = new Uri($"ws://127.0.0.1:{nothing.Port}/");
 
         await Assert.ThrowsAsync<WebSocketConnectException>(() => LoadRunner.RunAsync(new LoadOptions { Url = url, Workload = Workload.Rtt }, Loopback.Timeout()));
     }

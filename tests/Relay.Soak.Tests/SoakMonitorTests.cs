@@ -73,7 +73,8 @@ public sealed class SoakMonitorTests
     {
         var timeout = Loopback.Timeout();
         await using var child = await ChildProcess.StartAsync(extraFds: 0, timeout);
-        var closedPort = new Uri($"http://127.0.0.1:{Loopback.FreePort()}/");
+        using var nothing = new RefusingPort();
+        var closedPort = new Uri($"http://127.0.0.1:{nothing.Port}/");
         await using var monitor = new SoakMonitor([new MonitoredRelay("relay", child.Pid, closedPort)], TimeSpan.FromHours(1), () => 0, () => 0);
 
         await monitor.SampleAsync(timeout);

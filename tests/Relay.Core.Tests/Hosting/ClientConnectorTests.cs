@@ -75,8 +75,9 @@ public sealed class ClientConnectorTests
     [Fact]
     public async Task Connect_NoServer_FailsAsConnectionRefused()
     {
+        using var nothing = new RefusingPort();
         var ex = await Assert.ThrowsAsync<WebSocketConnectException>(() =>
-            WebSocketConnector.ConnectAsync(new Uri($"ws://127.0.0.1:{Loopback.FreePort()}/"), new ClientOptions(), Loopback.Timeout(10)));
+            WebSocketConnector.ConnectAsync(new Uri($"ws://127.0.0.1:{nothing.Port}/"), new ClientOptions(), Loopback.Timeout(10)));
 
         Assert.Equal(ConnectFailure.Connect, ex.Failure);
         Assert.Equal("connection refused", ex.Message);

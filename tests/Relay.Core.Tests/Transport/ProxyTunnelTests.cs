@@ -53,8 +53,9 @@ public sealed class ProxyTunnelTests
     {
         var timeout = Loopback.Timeout(20);
         await using var proxy = await ProxyPeer.StartTinyProxyAsync(timeout);
+        using var deadTarget = new RefusingPort();
 
-        var ex = await Assert.ThrowsAsync<ProxyException>(() => ProxyTunnel.ConnectAsync(Http(proxy), "127.0.0.1", Loopback.FreePort(), null, timeout));
+        var ex = await Assert.ThrowsAsync<ProxyException>(() => ProxyTunnel.ConnectAsync(Http(proxy), "127.0.0.1", deadTarget.Port, null, timeout));
 
         Assert.StartsWith("proxy refused CONNECT: 5", ex.Message, StringComparison.Ordinal);
     }
@@ -62,7 +63,8 @@ public sealed class ProxyTunnelTests
     [Fact]
     public async Task Connect_NoProxyListening_ThrowsProxyConnectionRefused()
     {
-        Assert.True(ProxyAddress.TryParse($"http://127.0.0.1:{Loopback.FreePort()}", out var address, out _));
+        using var noProxy = new RefusingPort();
+        Assert.True(ProxyAddress.TryParse($"http://127.0.0.1:{noProxy.Port}", out var address, out _));
 
         var ex = await Assert.ThrowsAsync<ProxyException>(() => ProxyTunnel.ConnectAsync(address!, "127.0.0.1", 1, null, Loopback.Timeout(10)));
 
@@ -137,8 +139,9 @@ public sealed class ProxyTunnelTests
     {
         var timeout = Loopback.Timeout(20);
         await using var proxy = await ProxyPeer.StartMicroSocksAsync(timeout);
+        using var deadTarget = new RefusingPort();
 
-        var ex = await Assert.ThrowsAsync<ProxyException>(() => ProxyTunnel.ConnectAsync(Socks(proxy, "socks5"), "127.0.0.1", Loopback.FreePort(), null, timeout));
+        var ex = await Assert.ThrowsAsync<ProxyException>(() => ProxyTunnel.ConnectAsync(Socks(proxy, "socks5"), "127.0.0.1", deadTarget.Port, null, timeout));
 
         Assert.Equal("SOCKS5 proxy: connection refused by target", ex.Message);
     }
