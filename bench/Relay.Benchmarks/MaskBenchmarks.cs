@@ -5,7 +5,8 @@ namespace Relay.Benchmarks;
 
 /// <summary>
 /// RFC 6455 §5.3 masking, the vectorized <see cref="Mask.Apply"/> against the byte-at-a-time definition it is tested
-/// against. The GB/s column is Size / mean; Ratio compares the two in the same run.
+/// against, and <see cref="Mask.ApplyTo"/> moving the payload down over a 14-byte header as the pump does when it
+/// gathers several frames into one write. The GB/s column is Size / mean; Ratio compares them in the same run.
 /// </summary>
 [MemoryDiagnoser]
 [Config(typeof(GigabytesPerSecondConfig))]
@@ -13,6 +14,7 @@ public class MaskBenchmarks
 {
     private const int Operations = 1000;
     private const int MaskKey = 0x12345678;
+    private const int HeaderLength = 14;
     private byte[] _data = [];
 
     [Params(64, 1024, 65536)]
@@ -21,14 +23,14 @@ public class MaskBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        _data = new byte[Size];
+        _data = new byte[Size + HeaderLength];
         new Random(42).NextBytes(_data);
     }
 
     [Benchmark(Baseline = true, OperationsPerInvoke = Operations)]
     public int ApplyScalar()
     {
-        var data = _data.AsSpan();
+        var data = _data.AsSpan(0, Size);
         var offset = 0;
         for (var i = 0; i < Operations; i++)
         {
@@ -41,11 +43,26 @@ public class MaskBenchmarks
     [Benchmark(OperationsPerInvoke = Operations)]
     public int Apply()
     {
-        var data = _data.AsSpan();
+        var data = _data.AsSpan(0, Size);
         var offset = 0;
         for (var i = 0; i < Operations; i++)
         {
             offset += Mask.Apply(data, MaskKey, 0);
+        }
+
+        return offset;
+    }
+
+    [Benchmark(OperationsPerInvoke = Operations)]
+    public int ApplyToMovedDown()
+    {
+        // Source and destination overlap by all but 14 bytes, as in the pump; what the bytes hold does not matter.
+        var source = _data.AsSpan(HeaderLength, Size);
+        var destination = _data.AsSpan(0, Size);
+        var offset = 0;
+        for (var i = 0; i < Operations; i++)
+        {
+            offset += Mask.ApplyTo(source, destination, MaskKey, 0);
         }
 
         return offset;

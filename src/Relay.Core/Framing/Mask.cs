@@ -72,6 +72,77 @@ public static class Mask
         return next;
     }
 
+    /// <summary>
+    /// XORs <paramref name="source"/> with the key into <paramref name="destination"/> (at least as long), starting at
+    /// key byte <paramref name="keyOffset"/>, and returns the key offset for the next byte. The two may overlap when
+    /// <paramref name="destination"/> starts at or before <paramref name="source"/>: every block is loaded before the
+    /// store that could reach it, so the pump unmasks a frame's payload and moves it down over the header in front of
+    /// it in the one pass over the bytes that unmasking costs anyway.
+    /// </summary>
+    public static int ApplyTo(ReadOnlySpan<byte> source, Span<byte> destination, int maskKey, int keyOffset)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(destination.Length, source.Length, nameof(destination));
+        if (source.IsEmpty)
+        {
+            return keyOffset;
+        }
+
+        if (source.Overlaps(destination, out var destinationOffset) && destinationOffset > 0)
+        {
+            throw new ArgumentException("an overlapping destination must not start after the source", nameof(destination));
+        }
+
+        var next = (keyOffset + source.Length) & 3;
+        if (!BitConverter.IsLittleEndian)
+        {
+            Span<byte> keyBytes = stackalloc byte[4];
+            BitConverter.TryWriteBytes(keyBytes, maskKey);
+            for (var j = 0; j < source.Length; j++)
+            {
+                destination[j] = (byte)(source[j] ^ keyBytes[(keyOffset + j) & 3]);
+            }
+
+            return next;
+        }
+
+        ref var from = ref MemoryMarshal.GetReference(source);
+        ref var to = ref MemoryMarshal.GetReference(destination);
+        var length = (nuint)source.Length;
+        nuint i = 0;
+
+        var key = BitOperations.RotateRight((uint)maskKey, keyOffset * 8);
+        if (Vector256.IsHardwareAccelerated && length >= (nuint)Vector256<byte>.Count)
+        {
+            var keyVector = Vector256.Create(key).AsByte();
+            var last = length - (nuint)Vector256<byte>.Count;
+            for (; i <= last; i += (nuint)Vector256<byte>.Count)
+            {
+                (Vector256.LoadUnsafe(ref from, i) ^ keyVector).StoreUnsafe(ref to, i);
+            }
+        }
+        else if (Vector128.IsHardwareAccelerated && length >= (nuint)Vector128<byte>.Count)
+        {
+            var keyVector = Vector128.Create(key).AsByte();
+            var last = length - (nuint)Vector128<byte>.Count;
+            for (; i <= last; i += (nuint)Vector128<byte>.Count)
+            {
+                (Vector128.LoadUnsafe(ref from, i) ^ keyVector).StoreUnsafe(ref to, i);
+            }
+        }
+
+        for (; i + 4 <= length; i += 4)
+        {
+            Unsafe.WriteUnaligned(ref Unsafe.Add(ref to, i), Unsafe.ReadUnaligned<uint>(ref Unsafe.Add(ref from, i)) ^ key);
+        }
+
+        for (; i < length; i++)
+        {
+            Unsafe.Add(ref to, i) = (byte)(Unsafe.Add(ref from, i) ^ (byte)(key >> (int)((i & 3) * 8)));
+        }
+
+        return next;
+    }
+
     /// <summary>The definition, byte by byte: the reference the vectorized path is tested against.</summary>
     public static int ApplyScalar(Span<byte> data, int maskKey, int keyOffset)
     {

@@ -20,9 +20,12 @@ public sealed partial class RelaySession
     }
 
     /// <summary>
-    /// WebSocket → byte side. Payload streams through: whatever part of a frame has arrived is unmasked in place and
-    /// written to the byte side from the buffer it was read into; a frame is never buffered whole. Only a header or
-    /// a control frame cut at the end of a read (at most 14 + 125 bytes) is moved to the front before the next read.
+    /// WebSocket → byte side. Payload streams through: whatever part of a frame has arrived is unmasked and written
+    /// to the byte side from the buffer it was read into; a frame is never buffered whole. The data frames of one read
+    /// leave in one write: a masked payload is unmasked and moved down over the headers in front of it in the same
+    /// pass (<see cref="Mask.ApplyTo"/>), so a read that brings several frames costs one write, not one per frame.
+    /// Only a header or a control frame cut at the end of a read (at most 14 + 125 bytes) is moved to the front
+    /// before the next read.
     /// </summary>
     private async Task<FromWebSocketOutcome> FromWebSocketAsync(ReadOnlyMemory<byte> prefix)
     {
@@ -35,6 +38,7 @@ public sealed partial class RelaySession
         long frameRemaining = 0;
         var inFrame = false;
         var maskOffset = 0;
+        int gathered = 0, gatheredLength = 0; // unmasked payload in buffer[gathered..], waiting for its write
         var lastReadFilled = false; // the last read filled all the room it had: a bulk stream, more is waiting
         var busy = default(BusyTurns);
         var waited = false; // some read or write of this turn did not complete synchronously
@@ -49,7 +53,9 @@ public sealed partial class RelaySession
         {
             while (true)
             {
-                // 1. Consume what is buffered: payload, headers, whole control frames.
+                // 1. Consume what is buffered: payload (gathered for one write), headers, whole control frames.
+                ushort failure = 0; // a protocol error found: answered once the payload before it is written
+                var writeFirst = false; // stopped at something that must wait for the gathered payload's write
                 while (start < end)
                 {
                     if (!inFrame)
@@ -60,9 +66,18 @@ public sealed partial class RelaySession
                             break;
                         }
 
+                        if (gatheredLength > 0 && (status == FrameReadStatus.ProtocolError || header.IsControl || !header.Masked))
+                        {
+                            // A control frame (a Close must find every byte before it written), an error, or an unmasked
+                            // frame, whose payload cannot join without a copy: write what is gathered, then come back.
+                            writeFirst = true;
+                            break;
+                        }
+
                         if (status == FrameReadStatus.ProtocolError || (code = message.OnHeader(header, _options.MaxMessageSize)) != 0)
                         {
-                            return await ProtocolErrorAsync(code).ConfigureAwait(false);
+                            failure = code;
+                            break;
                         }
 
                         if (header.IsControl)
@@ -95,63 +110,90 @@ public sealed partial class RelaySession
                     }
 
                     var chunkLength = (int)Math.Min(frameRemaining, end - start);
-                    if (chunkLength < frameRemaining && chunkLength <= FrameReader.MaxHeaderLength && IsBulkFrame(header))
+                    if (gatheredLength == 0 && chunkLength < frameRemaining && chunkLength <= FrameReader.MaxHeaderLength && IsBulkFrame(header))
                     {
-                        // A sliver of a big frame behind its header (the aligned read below took a few bytes past the
-                        // header): leave it masked in the buffer and write it with the rest of the frame, one write
-                        // instead of a tiny one and a big one.
+                        // A sliver of a big frame behind its header, with nothing else to write: leave it masked in the
+                        // buffer and write it with the rest of the frame, one write instead of a tiny one and a big one.
                         break;
                     }
 
                     if (chunkLength > 0)
                     {
-                        var chunk = buffer.AsMemory(start, chunkLength);
+                        // Masked payload joins the gathered bytes, moved down over the header(s) between them.
+                        var to = gatheredLength == 0 ? start : gathered + gatheredLength;
+                        if (to != start && !header.Masked)
+                        {
+                            writeFirst = true;
+                            break;
+                        }
+
+                        var chunk = buffer.AsSpan(to, chunkLength);
                         if (header.Masked)
                         {
-                            maskOffset = Mask.Apply(chunk.Span, header.MaskKey, maskOffset);
+                            maskOffset = to == start
+                                ? Mask.Apply(chunk, header.MaskKey, maskOffset)
+                                : Mask.ApplyTo(buffer.AsSpan(start, chunkLength), chunk, header.MaskKey, maskOffset);
                         }
 
-                        if (!message.OnPayload(chunk.Span))
+                        if (!message.OnPayload(chunk))
                         {
-                            return await ProtocolErrorAsync(CloseStatus.InvalidPayloadData).ConfigureAwait(false);
+                            failure = CloseStatus.InvalidPayloadData;
+                            break;
                         }
 
-                        try
-                        {
-                            var writing = _bytes.WriteAsync(chunk, token);
-                            waited |= !writing.IsCompleted;
-                            await writing.ConfigureAwait(false);
-                        }
-                        catch (Exception ex) when (IsCancellation(ex, token))
-                        {
-                            return FromWebSocketOutcome.Cancelled;
-                        }
-                        catch (Exception ex) when (SocketErrors.IsConnectionLost(ex))
-                        {
-                            Fail(SessionEnding.ByteSideError);
-                            _bytes.Abort();
-                            await TrySendCloseAsync(CloseStatus.InternalError).ConfigureAwait(false);
-                            return FromWebSocketOutcome.ByteSideFailed;
-                        }
-
-                        _bytesFromWebSocket += chunkLength;
+                        gathered = to - gatheredLength;
+                        gatheredLength += chunkLength;
                         start += chunkLength;
                         frameRemaining -= chunkLength;
-                        OnData();
                     }
 
                     if (frameRemaining == 0)
                     {
                         inFrame = false;
-                        var code = message.OnFrameEnd(header.Fin);
-                        if (code != 0)
+                        if ((failure = message.OnFrameEnd(header.Fin)) != 0)
                         {
-                            return await ProtocolErrorAsync(code).ConfigureAwait(false);
+                            break;
                         }
                     }
                 }
 
-                // 2. Make room: keep an unfinished header or control frame, drop what was consumed.
+                // 2. Write what step 1 gathered, then answer an error or go back for what waited for the write.
+                if (gatheredLength > 0)
+                {
+                    try
+                    {
+                        var writing = _bytes.WriteAsync(buffer.AsMemory(gathered, gatheredLength), token);
+                        waited |= !writing.IsCompleted;
+                        await writing.ConfigureAwait(false);
+                    }
+                    catch (Exception ex) when (IsCancellation(ex, token))
+                    {
+                        return FromWebSocketOutcome.Cancelled;
+                    }
+                    catch (Exception ex) when (SocketErrors.IsConnectionLost(ex))
+                    {
+                        Fail(SessionEnding.ByteSideError);
+                        _bytes.Abort();
+                        await TrySendCloseAsync(CloseStatus.InternalError).ConfigureAwait(false);
+                        return FromWebSocketOutcome.ByteSideFailed;
+                    }
+
+                    _bytesFromWebSocket += gatheredLength;
+                    gatheredLength = 0;
+                    OnData();
+                }
+
+                if (failure != 0)
+                {
+                    return await ProtocolErrorAsync(failure).ConfigureAwait(false);
+                }
+
+                if (writeFirst)
+                {
+                    continue;
+                }
+
+                // 3. Make room: keep an unfinished header or control frame, drop what was consumed.
                 if (start == end)
                 {
                     start = end = 0;
@@ -171,7 +213,7 @@ public sealed partial class RelaySession
                     start = 0;
                 }
 
-                // 3. Read more. An idle session waits with a zero-byte read and holds no buffer.
+                // 4. Read more. An idle session waits with a zero-byte read and holds no buffer.
                 if (busy.Next(waited))
                 {
                     await Task.Yield();
@@ -193,15 +235,27 @@ public sealed partial class RelaySession
                         buffer = pool.Rent(ReceiveBufferSize);
                     }
 
-                    // Reads stay within -B (plus two headers) even when the pool handed out a larger array. After step 2
-                    // at most an unfinished header, control frame or held sliver is buffered, so there is always room.
-                    var room = Math.Min(buffer.Length, ReceiveBufferSize) - end;
-                    if (inFrame && IsBulkFrame(header))
+                    // After step 3 at most an unfinished header, control frame or held sliver is buffered, so there is
+                    // always room.
+                    int room;
+                    if (_role == WebSocketRole.Server)
                     {
-                        // Aligned read: the rest of this frame and the next header, so that a stream of big frames
-                        // costs one read and one write per frame. Unaligned, a 64 KiB message (65,550 bytes framed)
-                        // straddles every 64 KiB read and costs two writes per read.
-                        room = (int)Math.Min(room, frameRemaining - (end - start) + FrameReader.MaxHeaderLength);
+                        // Masked frames (a client's) are gathered into one write however many a read brings: read as
+                        // much as the array holds.
+                        room = buffer.Length - end;
+                    }
+                    else
+                    {
+                        // Unmasked frames (a server's) cost a write each: reads stay within -B (plus two headers)
+                        // even when the pool handed out a larger array, and inside a big frame they are aligned: the
+                        // rest of this frame and the next header, so that a stream of big frames costs one read and
+                        // one write per frame. Unaligned, a 64 KiB message (65,550 bytes framed) straddles every
+                        // 64 KiB read and costs two writes per read.
+                        room = Math.Min(buffer.Length, ReceiveBufferSize) - end;
+                        if (inFrame && IsBulkFrame(header))
+                        {
+                            room = (int)Math.Min(room, frameRemaining - (end - start) + FrameReader.MaxHeaderLength);
+                        }
                     }
 
                     var reading = _webSocket.ReadAsync(buffer.AsMemory(end, room), token);

@@ -133,6 +133,62 @@ public sealed class RelaySessionFramingTests
         h.AssertBuffersReturned();
     }
 
+    [Theory]
+    [MemberData(nameof(HostileFrames))]
+    public async Task Pump_HostileFrameInTheSameReadAsData_DeliversTheDataFirst(string name, byte[] frame, ushort code)
+    {
+        // Data frames and the bad frame in one write, so one read: the payload gathered for the byte side's write is
+        // written before the error is answered.
+        var token = Loopback.Timeout();
+        await using var h = await PumpHarness.StartAsync(s_options);
+        byte[] oneWrite = [.. h.Peer.BuildFrame(Opcode.Binary, "o"u8), .. h.Peer.BuildFrame(Opcode.Binary, "k"u8), .. frame];
+        await h.Peer.SendRawAsync(oneWrite, token);
+
+        var close = await h.Peer.ReadFrameAsync(token);
+        Assert.True(close is { Opcode: Opcode.Close }, name);
+        Assert.Equal(code, close!.CloseCode);
+        byte[] expected = name == "truncated utf-8 text" ? [.. "ok"u8, 0xC3] : "ok"u8.ToArray();
+        Assert.Equal(expected, await h.Target.ReadToEndAsync(token));
+        Assert.Equal(SessionEnding.ProtocolError, (await h.EndAsync()).Ending);
+        h.AssertBuffersReturned();
+    }
+
+    [Fact]
+    public async Task Pump_ManyFramesPingAndCloseInOneWrite_DeliversEveryPayloadInOrderThenHalfCloses()
+    {
+        // Frames of every header size, text and fragments, a ping between them and the Close, in one write: the target
+        // gets exactly the payloads in order (gathered into few writes), the peer its Pong, then the target EOF.
+        var token = Loopback.Timeout();
+        await using var h = await PumpHarness.StartAsync(s_options);
+        var random = new Random(6455);
+        var wire = new MemoryStream();
+        var expected = new MemoryStream();
+        foreach (var size in new[] { 1, 0, 125, 126, 5_000, 65_535, 65_536, 70_000, 3 })
+        {
+            var payload = new byte[size];
+            random.NextBytes(payload);
+            expected.Write(payload);
+            wire.Write(h.Peer.BuildFrame(Opcode.Binary, payload));
+        }
+
+        wire.Write(h.Peer.BuildFrame(Opcode.Ping, "p"u8));
+        wire.Write(h.Peer.BuildFrame(Opcode.Text, "héllo "u8, fin: false));
+        wire.Write(h.Peer.BuildFrame(Opcode.Continuation, "wörld"u8));
+        expected.Write("héllo wörld"u8);
+        wire.Write(h.Peer.BuildFrame(Opcode.Close, [0x03, 0xE8]));
+        await h.Peer.SendRawAsync(wire.ToArray(), token);
+
+        Assert.Equal(expected.ToArray(), await h.Target.ReadToEndAsync(token));
+        var pong = await h.Peer.ReadFrameAsync(token);
+        Assert.Equal(Opcode.Pong, pong!.Opcode);
+        Assert.Equal("p"u8.ToArray(), pong.Payload);
+        h.Target.Shutdown(SocketShutdown.Send);
+        var close = await h.Peer.ReadFrameAsync(token);
+        Assert.Equal(CloseStatus.NormalClosure, close!.CloseCode);
+        await h.EndAsync();
+        h.AssertBuffersReturned();
+    }
+
     [Fact]
     public async Task Pump_MessageOverLimit_ClosesWith1009()
     {
