@@ -150,6 +150,7 @@ public sealed partial class RelaySession
                     if (frameRemaining == 0)
                     {
                         inFrame = false;
+                        InjectDelay();
                         if ((failure = message.OnFrameEnd(header.Fin)) != 0)
                         {
                             break;
@@ -282,7 +283,6 @@ public sealed partial class RelaySession
                 }
 
                 end += read;
-                InjectDelay();
                 Volatile.Write(ref _lastInbound, _options.TimeProvider.GetTimestamp());
             }
         }
