@@ -129,6 +129,7 @@ public sealed class RelaySessionFramingTests
         // valid-so-far start of a code point that the message end then cuts (C3) has already gone on.
         byte[] expected = name == "truncated utf-8 text" ? [.. "ok"u8, 0xC3] : "ok"u8.ToArray();
         Assert.Equal(expected, await h.Target.ReadToEndAsync(token));
+        h.Peer.Socket.Shutdown(SocketShutdown.Send); // no need to wait out the relay's close timeout
         Assert.Equal(SessionEnding.ProtocolError, (await h.EndAsync()).Ending);
         h.AssertBuffersReturned();
     }
@@ -149,6 +150,7 @@ public sealed class RelaySessionFramingTests
         Assert.Equal(code, close!.CloseCode);
         byte[] expected = name == "truncated utf-8 text" ? [.. "ok"u8, 0xC3] : "ok"u8.ToArray();
         Assert.Equal(expected, await h.Target.ReadToEndAsync(token));
+        h.Peer.Socket.Shutdown(SocketShutdown.Send); // no need to wait out the relay's close timeout
         Assert.Equal(SessionEnding.ProtocolError, (await h.EndAsync()).Ending);
         h.AssertBuffersReturned();
     }
@@ -187,6 +189,25 @@ public sealed class RelaySessionFramingTests
         Assert.Equal(CloseStatus.NormalClosure, close!.CloseCode);
         await h.EndAsync();
         h.AssertBuffersReturned();
+    }
+
+    [Fact]
+    public async Task Pump_InjectedDelay_AppliesToEveryMessageOfAGatheredRead()
+    {
+        // The benchmark gate's deliberate slowdown is per message, also when one read brings several: four messages
+        // in one write cannot arrive before four delays have passed (a lower bound on a busy wait, not a speed).
+        var token = Loopback.Timeout();
+        var delay = TimeSpan.FromMilliseconds(50);
+        await using var h = await PumpHarness.StartAsync(s_options with { InjectedDelayPerMessage = delay });
+        byte[] oneWrite = [.. h.Peer.BuildFrame(Opcode.Binary, "a"u8), .. h.Peer.BuildFrame(Opcode.Binary, "b"u8),
+            .. h.Peer.BuildFrame(Opcode.Binary, "c"u8), .. h.Peer.BuildFrame(Opcode.Binary, "d"u8)];
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+
+        await h.Peer.SendRawAsync(oneWrite, token);
+        var received = await h.Target.ReadExactlyAsync(4, token);
+
+        Assert.Equal("abcd"u8.ToArray(), received);
+        Assert.True(System.Diagnostics.Stopwatch.GetElapsedTime(started) >= 4 * delay);
     }
 
     [Fact]
