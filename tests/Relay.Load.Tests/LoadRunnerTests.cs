@@ -153,6 +153,23 @@ public sealed class LoadRunnerTests
         await Assert.ThrowsAsync<ArgumentException>(() => LoadRunner.RunAsync(new LoadOptions { Url = new Uri("http://host/") }, Loopback.Timeout()));
     }
 
+    [Theory]
+    [InlineData(0)]
+    [InlineData(-1)]
+    public async Task RunAsync_ProgressIntervalNotPositive_ThrowsBeforeConnecting(int milliseconds)
+    {
+        // A URL nobody serves: the check must come first, not a connection failure.
+        using var nothing = new RefusingPort();
+        var options = new LoadOptions
+        {
+            Url = new Uri($"ws://127.0.0.1:{nothing.Port}/"),
+            Workload = Workload.Churn,
+            ProgressInterval = TimeSpan.FromMilliseconds(milliseconds),
+        };
+
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => LoadRunner.RunAsync(options, Loopback.Timeout()));
+    }
+
     private static Target TargetFor(string target, EchoServer echo) =>
         target == "echo" ? Target.Echo : Target.Tcp("127.0.0.1", echo.Port);
 
