@@ -14,70 +14,16 @@ public static class Mask
     /// <summary>
     /// XORs <paramref name="data"/> in place with the key, starting at key byte <paramref name="keyOffset"/> (0-3), and
     /// returns the key offset for the next byte, so a payload that arrives in pieces resumes where it stopped.
-    /// Vector-wide first, then four bytes, then one, as runtime's ManagedWebSocket.ApplyMask does.
     /// </summary>
-    public static int Apply(Span<byte> data, int maskKey, int keyOffset)
-    {
-        if (data.IsEmpty)
-        {
-            return keyOffset;
-        }
-
-        var next = (keyOffset + data.Length) & 3;
-        if (!BitConverter.IsLittleEndian)
-        {
-            ApplyScalar(data, maskKey, keyOffset);
-            return next;
-        }
-
-        // Rotate the key so that its byte at keyOffset lines up with data[0] (little-endian: byte k is bits 8k..8k+7).
-        var key = BitOperations.RotateRight((uint)maskKey, keyOffset * 8);
-        ref var start = ref MemoryMarshal.GetReference(data);
-        var length = (nuint)data.Length;
-        nuint i = 0;
-
-        if (Vector256.IsHardwareAccelerated && length >= (nuint)Vector256<byte>.Count)
-        {
-            var keyVector = Vector256.Create(key).AsByte();
-            var last = length - (nuint)Vector256<byte>.Count;
-            for (; i <= last; i += (nuint)Vector256<byte>.Count)
-            {
-                var block = Vector256.LoadUnsafe(ref start, i);
-                (block ^ keyVector).StoreUnsafe(ref start, i);
-            }
-        }
-        else if (Vector128.IsHardwareAccelerated && length >= (nuint)Vector128<byte>.Count)
-        {
-            var keyVector = Vector128.Create(key).AsByte();
-            var last = length - (nuint)Vector128<byte>.Count;
-            for (; i <= last; i += (nuint)Vector128<byte>.Count)
-            {
-                var block = Vector128.LoadUnsafe(ref start, i);
-                (block ^ keyVector).StoreUnsafe(ref start, i);
-            }
-        }
-
-        // Vector widths are multiples of 4, so the key is still aligned with data[i] here.
-        for (; i + 4 <= length; i += 4)
-        {
-            ref var word = ref Unsafe.As<byte, uint>(ref Unsafe.Add(ref start, i));
-            Unsafe.WriteUnaligned(ref Unsafe.As<uint, byte>(ref word), Unsafe.ReadUnaligned<uint>(ref Unsafe.As<uint, byte>(ref word)) ^ key);
-        }
-
-        for (; i < length; i++)
-        {
-            Unsafe.Add(ref start, i) ^= (byte)(key >> (int)((i & 3) * 8));
-        }
-
-        return next;
-    }
+    public static int Apply(Span<byte> data, int maskKey, int keyOffset) => ApplyTo(data, data, maskKey, keyOffset);
 
     /// <summary>
     /// XORs <paramref name="source"/> with the key into <paramref name="destination"/> (at least as long), starting at
-    /// key byte <paramref name="keyOffset"/>, and returns the key offset for the next byte. The two may overlap when
-    /// <paramref name="destination"/> starts at or before <paramref name="source"/>: every block is loaded before the
-    /// store that could reach it, so the pump unmasks a frame's payload and moves it down over the header in front of
-    /// it in the one pass over the bytes that unmasking costs anyway.
+    /// key byte <paramref name="keyOffset"/>, and returns the key offset for the next byte. The two may be the same
+    /// bytes (<see cref="Apply"/>) or overlap when <paramref name="destination"/> starts before
+    /// <paramref name="source"/>: every block is loaded before the store that could reach it, so the pump unmasks a
+    /// frame's payload and moves it down over the header in front of it in the one pass over the bytes that unmasking
+    /// costs anyway. Vector-wide first, then four bytes, then one, as runtime's ManagedWebSocket.ApplyMask does.
     /// </summary>
     public static int ApplyTo(ReadOnlySpan<byte> source, Span<byte> destination, int maskKey, int keyOffset)
     {
@@ -95,22 +41,17 @@ public static class Mask
         var next = (keyOffset + source.Length) & 3;
         if (!BitConverter.IsLittleEndian)
         {
-            Span<byte> keyBytes = stackalloc byte[4];
-            BitConverter.TryWriteBytes(keyBytes, maskKey);
-            for (var j = 0; j < source.Length; j++)
-            {
-                destination[j] = (byte)(source[j] ^ keyBytes[(keyOffset + j) & 3]);
-            }
-
+            source.CopyTo(destination); // a move when they overlap
+            ApplyScalar(destination[..source.Length], maskKey, keyOffset);
             return next;
         }
 
+        // Rotate the key so that its byte at keyOffset lines up with source[0] (little-endian: byte k is bits 8k..8k+7).
+        var key = BitOperations.RotateRight((uint)maskKey, keyOffset * 8);
         ref var from = ref MemoryMarshal.GetReference(source);
         ref var to = ref MemoryMarshal.GetReference(destination);
         var length = (nuint)source.Length;
         nuint i = 0;
-
-        var key = BitOperations.RotateRight((uint)maskKey, keyOffset * 8);
         if (Vector256.IsHardwareAccelerated && length >= (nuint)Vector256<byte>.Count)
         {
             var keyVector = Vector256.Create(key).AsByte();
@@ -130,6 +71,7 @@ public static class Mask
             }
         }
 
+        // Vector widths are multiples of 4, so the key is still aligned with source[i] here.
         for (; i + 4 <= length; i += 4)
         {
             Unsafe.WriteUnaligned(ref Unsafe.Add(ref to, i), Unsafe.ReadUnaligned<uint>(ref Unsafe.Add(ref from, i)) ^ key);

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Relay.Core.Framing;
 using Relay.Core.Transport;
 
@@ -119,20 +120,14 @@ public sealed partial class RelaySession
 
                     if (chunkLength > 0)
                     {
-                        // Masked payload joins the gathered bytes, moved down over the header(s) between them.
+                        // Masked payload joins the gathered bytes, moved down over the header(s) between them. An
+                        // unmasked frame's header found bytes gathered and wrote them first (above), so it stays put.
                         var to = gatheredLength == 0 ? start : gathered + gatheredLength;
-                        if (to != start && !header.Masked)
-                        {
-                            writeFirst = true;
-                            break;
-                        }
-
+                        Debug.Assert(header.Masked || to == start, "unmasked payload is never moved");
                         var chunk = buffer.AsSpan(to, chunkLength);
                         if (header.Masked)
                         {
-                            maskOffset = to == start
-                                ? Mask.Apply(chunk, header.MaskKey, maskOffset)
-                                : Mask.ApplyTo(buffer.AsSpan(start, chunkLength), chunk, header.MaskKey, maskOffset);
+                            maskOffset = Mask.ApplyTo(buffer.AsSpan(start, chunkLength), chunk, header.MaskKey, maskOffset);
                         }
 
                         if (!message.OnPayload(chunk))
